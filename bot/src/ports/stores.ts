@@ -1,0 +1,92 @@
+// Store ports: what the services need from storage. Two implementations pass one contract suite
+// (tests/contract): Memory* for unit tests and Table* on Azure Table Storage (Azurite locally).
+//
+// Rules every implementation keeps:
+// - `create` fails with AlreadyExistsError if the id is taken; it never overwrites.
+// - `update` takes the record with the `etag` it was read with and fails with ConcurrencyError if the
+//   stored record has changed since; it returns the record with its new etag. Nothing is lost.
+// - Reads return copies: mutating a returned object never changes the store.
+// - Unreachable storage surfaces as StoreUnavailableError; nothing is half-written.
+import type {
+  AuditEvent,
+  Case,
+  CaseStatus,
+  ConflictDeclaration,
+  Incident,
+  IsoDate,
+  RegisterEntry,
+  Subject,
+  Vote,
+} from "../../../core/src/domain";
+
+export type IdentifierKind = "email" | "phone" | "name";
+
+export interface SubjectStore {
+  get(id: string): Promise<Subject | undefined>;
+  create(subject: Subject): Promise<Subject>;
+  update(subject: Subject): Promise<Subject>;
+  /** Ids of subjects with this identifier. `value` is already normalised (core/src/normalise.ts):
+   * a normalised email, an E.164 phone, or one normalised name token. The caller re-checks the subject. */
+  findIdsByIdentifier(kind: IdentifierKind, value: string): Promise<string[]>;
+  /** Every subject, for building the lookup index. */
+  list(): AsyncIterable<Subject>;
+}
+
+export interface RegisterStore {
+  get(id: string): Promise<RegisterEntry | undefined>;
+  listBySubject(subjectId: string): Promise<RegisterEntry[]>;
+  create(entry: RegisterEntry): Promise<RegisterEntry>;
+  update(entry: RegisterEntry): Promise<RegisterEntry>;
+  /** Entries whose status is not `removed`. */
+  listCurrent(): AsyncIterable<RegisterEntry>;
+  /** Current entries whose `nextReviewOn` is on or before the date. */
+  listDueForReview(onOrBefore: IsoDate): Promise<RegisterEntry[]>;
+  /** Subjects whose entries (or identifiers) changed after `cursor` (opaque; undefined = from now).
+   * Lets every instance keep its lookup index fresh without a full reload. */
+  changesSince(cursor: string | undefined): Promise<{ subjectIds: string[]; cursor: string }>;
+  /** Record that a subject's listing changed (called by services after a subject or entry write). */
+  markChanged(subjectId: string, at: string): Promise<void>;
+}
+
+export interface IncidentStore {
+  get(id: string): Promise<Incident | undefined>;
+  create(incident: Incident): Promise<Incident>;
+  update(incident: Incident): Promise<Incident>;
+  listBySubject(subjectId: string): Promise<Incident[]>;
+}
+
+export interface CaseStore {
+  get(id: string): Promise<Case | undefined>;
+  create(c: Case): Promise<Case>;
+  update(c: Case): Promise<Case>;
+  listByStatus(status: CaseStatus): Promise<Case[]>;
+  /** Record or change a member's vote. One vote per member per case: a repeat replaces, never adds.
+   * Returns whether this call created the vote (false = it replaced or repeated one). */
+  putVote(vote: Vote): Promise<{ created: boolean; vote: Vote }>;
+  listVotes(caseId: string): Promise<Vote[]>;
+  putConflict(conflict: ConflictDeclaration): Promise<ConflictDeclaration>;
+  listConflicts(caseId: string): Promise<ConflictDeclaration[]>;
+}
+
+export interface AuditStore {
+  /** Append-only. */
+  append(event: AuditEvent): Promise<void>;
+  /** Newest first. */
+  listBySubject(subjectId: string, limit?: number): Promise<AuditEvent[]>;
+  /** Newest first. */
+  listByActor(actorId: string, limit?: number): Promise<AuditEvent[]>;
+}
+
+/** Human references: `CAL-0042`, `INC-0042`, `CASE-0042`. Never reused, safe under concurrency. */
+export interface ReferenceCounter {
+  next(prefix: string): Promise<string>;
+}
+
+export interface Stores {
+  subjects: SubjectStore;
+  register: RegisterStore;
+  incidents: IncidentStore;
+  cases: CaseStore;
+  audit: AuditStore;
+  references: ReferenceCounter;
+}
