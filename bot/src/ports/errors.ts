@@ -35,3 +35,13 @@ export class StoreUnavailableError extends Error {
     this.name = "StoreUnavailableError";
   }
 }
+
+/** A record is too big for the store (Azure Tables: 64 KiB per property, 1 MiB per entity, 1 KiB per key).
+ * Nothing was written. Surfaced instead of truncating anything. */
+export class StoreLimitError extends Error {
+  readonly code = "STORE_LIMIT_EXCEEDED";
+  constructor(readonly entity: string, readonly id: string, readonly detail: string) {
+    super(`The ${entity} is too large to save (${detail}). Shorten the longest text or attach it as a file, then try again.`);
+    this.name = "StoreLimitError";
+  }
+}

@@ -1,0 +1,56 @@
+// In-memory CaseStore: same keys, limits, copies and errors as TableCaseStore (tests/contract).
+import type { Case, CaseStatus, ConflictDeclaration, Vote } from "../../../../core/src/domain";
+import type { CaseStore } from "../../ports/stores";
+import { keyPart } from "../tables/keys";
+import { MemoryRecords } from "./records";
+
+export class MemoryCaseStore implements CaseStore {
+  private readonly cases = new MemoryRecords<Case>("case");
+  /** Keyed `<caseId>|<voterId>`: one vote per member per case. */
+  private readonly votes = new MemoryRecords<Vote>("vote");
+  private readonly conflicts = new MemoryRecords<ConflictDeclaration>("conflict declaration");
+
+  async get(id: string): Promise<Case | undefined> {
+    return Promise.resolve(this.cases.read(keyPart("case", id)));
+  }
+
+  async create(c: Case): Promise<Case> {
+    keyPart("subject", c.subjectId);
+    return Promise.resolve(this.cases.create(keyPart("case", c.id), c.id, c));
+  }
+
+  async update(c: Case): Promise<Case> {
+    keyPart("subject", c.subjectId);
+    return Promise.resolve(this.cases.replace(keyPart("case", c.id), c.id, c, c.etag));
+  }
+
+  async listByStatus(status: CaseStatus): Promise<Case[]> {
+    return Promise.resolve(this.cases.list("", (c) => c.status === status));
+  }
+
+  async putVote(vote: Vote): Promise<{ created: boolean; vote: Vote }> {
+    const key = `${keyPart("case", vote.caseId)}|${keyPart("voter", vote.voter.id)}`;
+    const { created, record } = this.votes.upsert(key, `${vote.caseId}/${vote.voter.id}`, vote);
+    return Promise.resolve({ created, vote: record });
+  }
+
+  async listVotes(caseId: string): Promise<Vote[]> {
+    return Promise.resolve(this.votes.list(`${keyPart("case", caseId)}|`));
+  }
+
+  async putConflict(conflict: ConflictDeclaration): Promise<ConflictDeclaration> {
+    const key = `${keyPart("case", conflict.caseId)}|${keyPart("member", conflict.member.id)}`;
+    const { record } = this.conflicts.upsert(key, `${conflict.caseId}/${conflict.member.id}`, conflict);
+    return Promise.resolve(withoutEtag(record));
+  }
+
+  async listConflicts(caseId: string): Promise<ConflictDeclaration[]> {
+    return Promise.resolve(this.conflicts.list(`${keyPart("case", caseId)}|`).map(withoutEtag));
+  }
+}
+
+/** A conflict declaration has no etag: the member's latest declaration (and the chair's ruling) replaces it. */
+export function withoutEtag(record: ConflictDeclaration & { etag?: string }): ConflictDeclaration {
+  const { etag: _etag, ...rest } = record;
+  return rest;
+}
