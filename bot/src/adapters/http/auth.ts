@@ -1,0 +1,137 @@
+// Entra ID bearer-token validation for every API route (issue 2 item 6, issue 4 item 1), with `jose`:
+// signature against the tenant's JWKS (RS256 only, so `alg: none` and HMAC tricks fail), issuer, audience,
+// expiry and not-before (60 s skew), tenant (`tid`) and the delegated scope. Roles come from Entra app roles
+// (`roles`) and, where a council prefers groups, from group ids mapped in config.
+//
+// A validated token is cached by its exact text until it expires, so a busy sender check does not pay for an
+// RSA verification on every request; an unvalidated or failed token is never cached.
+import { createHash } from "node:crypto";
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { ROLES, type Caller, type Role } from "../../../../core/src/domain";
+
+export type TokenFailureCode =
+  | "TOKEN_MISSING"
+  | "TOKEN_INVALID"
+  | "TOKEN_EXPIRED"
+  | "TOKEN_WRONG_TENANT"
+  | "TOKEN_SCOPE_MISSING";
+
+export type TokenResult = { ok: true; caller: Caller } | { ok: false; code: TokenFailureCode; message: string };
+
+export interface TokenValidatorOptions {
+  tenantId: string;
+  audiences: string[];
+  issuers: string[];
+  requiredScope: string;
+  roleGroups?: Record<string, Role[]>;
+  /** Where the signing keys come from: the tenant's JWKS URL, or a key set (tests, local sign-in). */
+  keys: { jwksUri: string } | { jwks: JSONWebKeySet };
+  clockToleranceSec?: number;
+  cacheSize?: number;
+  now?: () => number;
+}
+
+const MESSAGES: Record<TokenFailureCode, string> = {
+  TOKEN_MISSING: "Sign in to use CALM: the request had no access token.",
+  TOKEN_INVALID: "Your sign-in could not be checked. Sign out and sign in again.",
+  TOKEN_EXPIRED: "Your sign-in has expired. Refresh the page to sign in again.",
+  TOKEN_WRONG_TENANT: "This sign-in belongs to another organisation. Sign in with your council account.",
+  TOKEN_SCOPE_MISSING: "Your sign-in does not give CALM the access it needs. Ask your IT team to grant consent for CALM.",
+};
+
+export function tokenFailure(code: TokenFailureCode): TokenResult {
+  return { ok: false, code, message: MESSAGES[code] };
+}
+
+export class TokenValidator {
+  private readonly getKey: JWTVerifyGetKey;
+  private readonly cache = new Map<string, { caller: Caller; expMs: number }>();
+  private readonly cacheSize: number;
+  private readonly now: () => number;
+  private readonly knownRoles = new Set<string>(ROLES);
+
+  constructor(private readonly options: TokenValidatorOptions) {
+    this.getKey = "jwksUri" in options.keys
+      ? createRemoteJWKSet(new URL(options.keys.jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 6 * 3600_000 })
+      : createLocalJWKSet(options.keys.jwks);
+    this.cacheSize = options.cacheSize ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Validates an `Authorization` header value. Never throws for a bad token: returns a failure code. */
+  async validate(authorization: string | undefined): Promise<TokenResult> {
+    if (!authorization) return tokenFailure("TOKEN_MISSING");
+    const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
+    if (!match?.[1]) return tokenFailure("TOKEN_INVALID");
+    const token = match[1];
+    if (token.length > 16_384) return tokenFailure("TOKEN_INVALID");
+
+    const cacheKey = createHash("sha256").update(token).digest("base64url");
+    const cached = this.cache.get(cacheKey);
+    if (cached) {
+      if (cached.expMs > this.now()) return { ok: true, caller: cached.caller };
+      this.cache.delete(cacheKey);
+      return tokenFailure("TOKEN_EXPIRED");
+    }
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.getKey, {
+        algorithms: ["RS256"],
+        issuer: this.options.issuers,
+        audience: this.options.audiences,
+        clockTolerance: this.options.clockToleranceSec ?? 60,
+        currentDate: new Date(this.now()),
+        requiredClaims: ["exp", "iat", "tid", "oid"],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) return tokenFailure("TOKEN_EXPIRED");
+      if (error instanceof joseErrors.JOSEError) return tokenFailure("TOKEN_INVALID");
+      throw error; // not a token problem (e.g. the JWKS endpoint is down): the caller answers 503.
+    }
+
+    if (payload.tid !== this.options.tenantId) return tokenFailure("TOKEN_WRONG_TENANT");
+    const scopes = typeof payload.scp === "string" ? payload.scp.split(" ") : [];
+    if (!scopes.includes(this.options.requiredScope)) return tokenFailure("TOKEN_SCOPE_MISSING");
+
+    const caller = this.callerFrom(payload);
+    if (!caller) return tokenFailure("TOKEN_INVALID");
+    this.remember(cacheKey, caller, (payload.exp ?? 0) * 1000 + (this.options.clockToleranceSec ?? 60) * 1000);
+    return { ok: true, caller };
+  }
+
+  private callerFrom(payload: JWTPayload): Caller | undefined {
+    const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 && v.length <= 256 ? v : undefined);
+    const id = str(payload.oid);
+    const tenantId = str(payload.tid);
+    if (!id || !tenantId) return undefined;
+    const roles = new Set<Role>();
+    if (Array.isArray(payload.roles)) {
+      for (const r of payload.roles) if (typeof r === "string" && this.knownRoles.has(r)) roles.add(r as Role);
+    }
+    if (Array.isArray(payload.groups) && this.options.roleGroups) {
+      for (const g of payload.groups) {
+        if (typeof g !== "string") continue;
+        for (const r of this.options.roleGroups[g] ?? []) roles.add(r);
+      }
+    }
+    return {
+      id,
+      tenantId,
+      displayName: str(payload.name) ?? "CALM user",
+      email: str(payload.preferred_username) ?? str(payload.upn),
+      roles: [...roles],
+      serviceAreas: Array.isArray(payload.calm_services)
+        ? payload.calm_services.filter((s): s is string => typeof s === "string").slice(0, 20)
+        : [],
+    };
+  }
+
+  private remember(key: string, caller: Caller, expMs: number): void {
+    if (this.cache.size >= this.cacheSize) {
+      const oldest = this.cache.keys().next();
+      if (!oldest.done) this.cache.delete(oldest.value);
+    }
+    this.cache.set(key, { caller, expMs });
+  }
+}

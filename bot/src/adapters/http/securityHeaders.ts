@@ -1,0 +1,38 @@
+// Headers on every response. The CSP lets Teams and Outlook frame the tab and add-in pages (frame-ancestors) and
+// nothing else; scripts load only from this server (and Office.js from Microsoft's CDN for the add-in).
+export const FRAME_ANCESTORS = [
+  "'self'",
+  "https://teams.microsoft.com",
+  "https://*.teams.microsoft.com",
+  "https://*.teams.microsoft.us",
+  "https://*.cloud.microsoft",
+  "https://*.office.com",
+  "https://*.office365.com",
+  "https://outlook.office.com",
+  "https://outlook.office365.com",
+  "https://outlook.live.com",
+  "https://*.microsoft365.com",
+];
+
+export function securityHeaders(): Record<string, string> {
+  return {
+    "Content-Security-Policy": [
+      "default-src 'self'",
+      "script-src 'self' https://appsforoffice.microsoft.com https://res.cdn.office.net",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "font-src 'self' data: https://res-1.cdn.office.net",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      `frame-ancestors ${FRAME_ANCESTORS.join(" ")}`,
+    ].join("; "),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cache-Control": "no-store",
+  };
+}
