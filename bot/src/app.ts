@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): App {
   ];
   for (const r of routes) router.add(r);
 
-  const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 30_000 }, router.listener);
+  const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 20_000, requestTimeout: 30_000 }, router.listener);
   const sockets = new Set<import("node:net").Socket>();
   server.on("connection", (s) => {
     sockets.add(s);
