@@ -2,22 +2,20 @@
 // idempotent append as TableAuditStore (tests/contract).
 import type { AuditEvent } from "../../../../core/src/domain";
 import type { AuditStore } from "../../ports/stores";
-import { invertedTicks, keyPart } from "../tables/keys";
+import { assertLimit, auditRowKey, keyPart } from "../tables/keys";
 import { MemoryRecords } from "./records";
 
 export class MemoryAuditStore implements AuditStore {
   /** Keyed like the table's rows: `<inverted ticks>|<event id>`. */
   private readonly events = new MemoryRecords<AuditEvent>("audit event");
-  private readonly ids = new Set<string>();
 
   async append(event: AuditEvent): Promise<void> {
     const key = auditRowKey(event);
     if (event.subjectId !== undefined) keyPart("subject", event.subjectId);
     keyPart("actor", event.actorId);
-    // Appending the same event twice is a retry, not a second event (the table store converges the same way).
-    if (this.ids.has(event.id)) return Promise.resolve();
-    this.events.create(key, event.id, event);
-    this.ids.add(event.id);
+    // Appending the same event (same instant and id) twice is a retry, not a second event: the table
+    // store converges the same way.
+    if (!this.events.has(key)) this.events.create(key, event.id, event);
     return Promise.resolve();
   }
 
@@ -27,16 +25,6 @@ export class MemoryAuditStore implements AuditStore {
 
   async listByActor(actorId: string, limit?: number): Promise<AuditEvent[]> {
     return Promise.resolve(take(this.events.list("", (e) => e.actorId === actorId), limit).map(stripEtag));
-  }
-}
-
-export function auditRowKey(event: AuditEvent): string {
-  return `${invertedTicks("audit event", event.id, event.at)}|${keyPart("audit event", event.id)}`;
-}
-
-export function assertLimit(limit: number | undefined): void {
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new TypeError(`An audit listing limit must be a positive whole number, got ${String(limit)}.`);
   }
 }
 

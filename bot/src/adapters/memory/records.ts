@@ -4,6 +4,7 @@
 // can never interleave with another (like the service's per-entity atomicity).
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../../ports/errors";
 import { decodeRecord, encodeRecord, type EntityProps } from "../tables/codec";
+import { requireEtag } from "../tables/errors";
 
 let etagCounter = 0;
 function nextEtag(): string {
@@ -11,14 +12,6 @@ function nextEtag(): string {
   return `W/"memory-${etagCounter}"`;
 }
 
-/** Update needs the etag the record was read with; without one the store cannot tell whether a newer
- * write would be lost. Shared by the table stores. */
-export function requireEtag(entity: string, id: string, etag: string | undefined): string {
-  if (typeof etag !== "string" || etag.length === 0) {
-    throw new TypeError(`Updating ${entity} ${id} needs the etag it was read with. Read it first, then update the copy you read.`);
-  }
-  return etag;
-}
 
 interface Row {
   props: EntityProps;

@@ -1,7 +1,7 @@
 // In-memory RegisterStore: same keys, limits, copies and errors as TableRegisterStore (tests/contract).
 import type { IsoDate, RegisterEntry } from "../../../../core/src/domain";
 import type { RegisterStore } from "../../ports/stores";
-import { assertIsoDate, keyPart } from "../tables/keys";
+import { assertEntryKeys, assertIsoDate, keyPart } from "../tables/keys";
 import { MemoryRecords } from "./records";
 
 const CURSOR_PREFIX = "memory:";
@@ -21,12 +21,12 @@ export class MemoryRegisterStore implements RegisterStore {
   }
 
   async create(entry: RegisterEntry): Promise<RegisterEntry> {
-    validateEntry(entry);
+    assertEntryKeys(entry);
     return Promise.resolve(this.records.create(keyPart("register entry", entry.id), entry.id, entry));
   }
 
   async update(entry: RegisterEntry): Promise<RegisterEntry> {
-    validateEntry(entry);
+    assertEntryKeys(entry);
     return Promise.resolve(this.records.replace(keyPart("register entry", entry.id), entry.id, entry, entry.etag));
   }
 
@@ -62,10 +62,4 @@ export class MemoryRegisterStore implements RegisterStore {
     this.changes.push(subjectId);
     return Promise.resolve();
   }
-}
-
-/** Dates that the table store puts in keys must be real calendar dates; both stores check the same. */
-export function validateEntry(entry: RegisterEntry): void {
-  keyPart("subject", entry.subjectId);
-  if (entry.nextReviewOn !== undefined) assertIsoDate("nextReviewOn", entry.nextReviewOn);
 }

@@ -34,6 +34,7 @@ export class MemorySubjectStore implements SubjectStore {
   }
 
   async findIdsByIdentifier(kind: IdentifierKind, value: string): Promise<string[]> {
+    if (!["email", "phone", "name"].includes(kind)) throw new TypeError(`Unknown identifier kind "${String(kind)}"; use email, phone or name.`);
     const ids = [...(this.index.get(identifierKey({ kind, value })) ?? [])];
     return Promise.resolve(ids.sort(byKey));
   }

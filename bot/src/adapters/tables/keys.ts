@@ -52,3 +52,21 @@ export function assertReferencePrefix(prefix: string): void {
     throw new TypeError(`Reference prefix "${prefix}" is not valid: use 1-16 letters and digits, starting with a letter (e.g. CAL).`);
   }
 }
+
+/** A register entry's key material: its subject id fits in a key and its review date is a real
+ * `YYYY-MM-DD` (it is part of the due-for-review row key). Both stores check the same. */
+export function assertEntryKeys(entry: { subjectId: string; nextReviewOn?: string | undefined }): void {
+  keyPart("subject", entry.subjectId);
+  if (entry.nextReviewOn !== undefined) assertIsoDate("nextReviewOn", entry.nextReviewOn);
+}
+
+/** An audit event's row key: newest first, then by id. */
+export function auditRowKey(event: { id: string; at: string }): string {
+  return `${invertedTicks("audit event", event.id, event.at)}|${keyPart("audit event", event.id)}`;
+}
+
+export function assertLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new TypeError(`An audit listing limit must be a positive whole number, got ${String(limit)}.`);
+  }
+}

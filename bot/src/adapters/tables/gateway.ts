@@ -1,0 +1,180 @@
+// A thin layer over one TableClient: every call goes through the error mapping (errors.ts), reads come
+// back as plain property bags, and queries page with their own request each so a long listing never runs
+// into one overall timeout.
+import {
+  TableClient,
+  TableTransaction,
+  type TableEntity,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+  type TransactionAction,
+} from "@azure/data-tables";
+import type { EntityProps } from "./codec";
+import { isRecordNotFound, mapStoreError, type StoreErrorContext } from "./errors";
+
+/** Entra ID credential (managed identity in production). */
+export type { TokenCredential } from "@azure/identity";
+
+export type StoredRow = TableEntityResult<Record<string, unknown>>;
+export type Row = TableEntity<EntityProps>;
+
+/** At most 100 operations per transaction, all in one partition (service limit). */
+export const MAX_TRANSACTION_ACTIONS = 100;
+const PAGE_SIZE = 1000;
+
+export interface RetryOptions {
+  /** Retries after the first attempt, for network errors, 408, 429 and 5xx. Default 3. */
+  maxRetries?: number;
+  /** First retry delay, doubling each time. Default 200 ms. */
+  retryDelayInMs?: number;
+  /** Cap on one delay. Default 2000 ms. */
+  maxRetryDelayInMs?: number;
+  /** Time limit of one attempt; a hung connection fails as StoreUnavailableError. Default 10000 ms. */
+  requestTimeoutMs?: number;
+}
+
+/** Client options with a bounded retry and a per-attempt timeout, so an unreachable store fails within
+ * seconds (StoreUnavailableError), not after the SDK's default of minutes. */
+export function clientOptions(retry: RetryOptions | undefined, allowInsecureConnection: boolean): TableServiceClientOptions {
+  const timeoutMs = retry?.requestTimeoutMs ?? 10_000;
+  return {
+    allowInsecureConnection,
+    retryOptions: {
+      maxRetries: retry?.maxRetries ?? 3,
+      retryDelayInMs: retry?.retryDelayInMs ?? 200,
+      maxRetryDelayInMs: retry?.maxRetryDelayInMs ?? 2000,
+    },
+    additionalPolicies: [
+      {
+        position: "perRetry",
+        policy: {
+          name: "calmRequestTimeout",
+          sendRequest: (request, next) => {
+            if (!request.timeout) request.timeout = timeoutMs;
+            return next(request);
+          },
+        },
+      },
+    ],
+  };
+}
+
+export class TableGateway {
+  constructor(readonly client: TableClient) {}
+
+  get tableName(): string {
+    return this.client.tableName;
+  }
+
+  /** Creates the table if it is missing (the SDK already treats 409 "exists" as success). */
+  async ensureTable(): Promise<void> {
+    try {
+      await this.client.createTable();
+    } catch (err) {
+      throw mapStoreError(err, { operation: `${this.tableName}.createTable`, entity: "table", id: this.tableName });
+    }
+  }
+
+  async get(partitionKey: string, rowKey: string, ctx: StoreErrorContext): Promise<StoredRow | undefined> {
+    try {
+      return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+    } catch (err) {
+      if (isRecordNotFound(err)) return undefined;
+      throw mapStoreError(err, ctx);
+    }
+  }
+
+  /** Inserts; AlreadyExistsError if the key is taken. Returns the new etag. */
+  async create(row: Row, ctx: StoreErrorContext): Promise<string> {
+    try {
+      return requireEtagFrom((await this.client.createEntity(row)).etag, ctx);
+    } catch (err) {
+      throw mapStoreError(err, ctx);
+    }
+  }
+
+  /** Replaces only if the stored row still has `etag`; ConcurrencyError if not, NotFoundError if gone. */
+  async replace(row: Row, etag: string, ctx: StoreErrorContext): Promise<string> {
+    try {
+      return requireEtagFrom((await this.client.updateEntity(row, "Replace", { etag })).etag, ctx);
+    } catch (err) {
+      throw mapStoreError(err, ctx);
+    }
+  }
+
+  /** Insert or replace, unconditionally (derived rows, and records where the last write wins by design). */
+  async upsert(row: Row, ctx: StoreErrorContext): Promise<string> {
+    try {
+      return requireEtagFrom((await this.client.upsertEntity(row, "Replace")).etag, ctx);
+    } catch (err) {
+      throw mapStoreError(err, ctx);
+    }
+  }
+
+  /** Deletes; a missing row is fine (deleting converges when retried). */
+  async delete(partitionKey: string, rowKey: string, ctx: StoreErrorContext): Promise<void> {
+    try {
+      await this.client.deleteEntity(partitionKey, rowKey);
+    } catch (err) {
+      if (isRecordNotFound(err)) return;
+      throw mapStoreError(err, ctx);
+    }
+  }
+
+  /** All actions, one partition, all or nothing. Returns the etag of each action's row, in order. */
+  async transaction(actions: TransactionAction[], ctx: StoreErrorContext): Promise<(string | undefined)[]> {
+    if (actions.length === 0) return [];
+    if (actions.length > MAX_TRANSACTION_ACTIONS) {
+      throw new RangeError(`A transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length} (${ctx.operation}).`);
+    }
+    try {
+      const response = await this.client.submitTransaction(actions);
+      return response.subResponses.map((r) => r.etag);
+    } catch (err) {
+      throw mapStoreError(err, ctx);
+    }
+  }
+
+  /** Rows matching an OData filter (build it with the `odata` template only), page by page, in key order. */
+  async *query(filter: string, ctx: StoreErrorContext, select?: string[], pageSize = PAGE_SIZE): AsyncIterable<StoredRow> {
+    let continuationToken: string | undefined;
+    do {
+      let page: { value: StoredRow[]; continuationToken?: string | undefined } | undefined;
+      try {
+        const result = await this.client
+          .listEntities<Record<string, unknown>>({ queryOptions: select ? { filter, select } : { filter } })
+          .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) })
+          .next();
+        page = result.done ? undefined : { value: result.value, continuationToken: result.value.continuationToken };
+      } catch (err) {
+        throw mapStoreError(err, ctx);
+      }
+      if (!page) return;
+      for (const row of page.value) yield row;
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+  }
+
+  /** The first `limit` rows of a query (newest-first listings stop early instead of reading everything). */
+  async first(filter: string, limit: number | undefined, ctx: StoreErrorContext): Promise<StoredRow[]> {
+    const rows: StoredRow[] = [];
+    const pageSize = limit === undefined ? PAGE_SIZE : Math.min(limit, PAGE_SIZE);
+    for await (const row of this.query(filter, ctx, undefined, pageSize)) {
+      rows.push(row);
+      if (limit !== undefined && rows.length >= limit) break;
+    }
+    return rows;
+  }
+}
+
+function requireEtagFrom(etag: string | undefined, ctx: StoreErrorContext): string {
+  if (!etag) throw new Error(`The store did not return an etag for ${ctx.operation}; the write may not have happened. Read the record again.`);
+  return etag;
+}
+
+/** Builds a transaction from a list of steps, for readability at the call sites. */
+export function transactionOf(build: (t: TableTransaction) => void): TransactionAction[] {
+  const t = new TableTransaction();
+  build(t);
+  return t.actions;
+}
