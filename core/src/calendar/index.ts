@@ -1,0 +1,2 @@
+export * from "./bankHolidays";
+export * from "./dates";
