@@ -1,7 +1,8 @@
 // In-memory SubjectStore: same keys, limits, copies and errors as TableSubjectStore (tests/contract).
 import type { Subject } from "../../../../core/src/domain";
 import type { IdentifierKind, SubjectStore } from "../../ports/stores";
-import { identifierKey, subjectIdentifiers } from "../tables/identifiers";
+import { encodeRecord } from "../tables/codec";
+import { identifierKey, subjectIdentifiers, type SubjectIdentifier } from "../tables/identifiers";
 import { keyPart } from "../tables/keys";
 import { MemoryRecords } from "./records";
 
@@ -16,6 +17,7 @@ export class MemorySubjectStore implements SubjectStore {
 
   async create(subject: Subject): Promise<Subject> {
     const identifiers = subjectIdentifiers(subject);
+    checkSizeWithIndex(subject, identifiers);
     const created = this.records.create(keyPart("subject", subject.id), subject.id, subject);
     for (const i of identifiers) this.addToIndex(identifierKey(i), subject.id);
     return Promise.resolve(created);
@@ -24,6 +26,7 @@ export class MemorySubjectStore implements SubjectStore {
   async update(subject: Subject): Promise<Subject> {
     const key = keyPart("subject", subject.id);
     const identifiers = subjectIdentifiers(subject);
+    checkSizeWithIndex(subject, identifiers);
     const before = this.records.read(key);
     const updated = this.records.replace(key, subject.id, subject, subject.etag);
     if (before) {
@@ -58,4 +61,13 @@ export function byKey(a: string, b: string): number {
   const ka = keyPart("id", a);
   const kb = keyPart("id", b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** The table row also carries the subject's identifier row keys (TableSubjectStore `indexKeys`); count
+ * them the same way here so a subject near the 1 MiB limit fails in both stores alike. */
+function checkSizeWithIndex(subject: Subject, identifiers: SubjectIdentifier[]): void {
+  const id = keyPart("subject", subject.id);
+  const indexKeys = identifiers.map((i) => `k|${i.kind}|${"x".repeat(43)}|${id}`);
+  const { etag: _etag, ...fields } = subject;
+  encodeRecord("subject", subject.id, { ...fields, indexKeys });
 }

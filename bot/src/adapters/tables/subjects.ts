@@ -1,23 +1,27 @@
 // Subjects on Azure Tables. One partition (`subjects`) holds each subject row and its identifier rows, so
 // a subject and its index change together in one transaction (docs/storage.md "Subjects"):
-//   s|<subjectId>                         the subject
-//   k|<kind>|<hmac of identifier>|<subjectId>   one per normalised email, phone and name token
+//   s|<subjectId>                                the subject
+//   k|<kind>|<HMAC of identifier>|<subjectId>    one per normalised email, phone and name token
 // Identifiers are HMAC-SHA256'd with the deployment's key: keys appear in request URLs and storage logs,
 // and a name or email address must never be in either.
+// The subject row also remembers the identifier row keys it was written with (`indexKeys`), so an update
+// deletes exactly the rows that exist, even after the normalising rules or the hash key have changed.
 import { createHmac } from "node:crypto";
-import { odata } from "@azure/data-tables";
+import { odata, type TableTransaction } from "@azure/data-tables";
 import type { Subject } from "../../../../core/src/domain";
 import { ConcurrencyError, NotFoundError } from "../../ports/errors";
 import type { IdentifierKind, SubjectStore } from "../../ports/stores";
-import { decodeRecord, encodeRecord } from "./codec";
+import { decodeRecord, encodeRecord, type EntityProps } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
-import { MAX_TRANSACTION_ACTIONS, transactionOf, type TableGateway } from "./gateway";
-import { subjectIdentifiers, type SubjectIdentifier } from "./identifiers";
+import { MAX_TRANSACTION_ACTIONS, transactionOf, type StoredRow, type TableGateway } from "./gateway";
+import { subjectIdentifiers } from "./identifiers";
 import { keyPart, prefixEnd } from "./keys";
 
 const PARTITION = "subjects";
 const SUBJECT_PREFIX = "s|";
 const IDENTIFIER_KINDS: readonly IdentifierKind[] = ["email", "phone", "name"];
+/** Stored next to the subject's fields; never part of the Subject handed out. */
+const INDEX_FIELD = "indexKeys";
 
 export class TableSubjectStore implements SubjectStore {
   constructor(private readonly table: TableGateway, private readonly identifierHashKey: Buffer) {}
@@ -30,80 +34,54 @@ export class TableSubjectStore implements SubjectStore {
     return SUBJECT_PREFIX + keyPart("subject", id);
   }
 
-  /** `k|email|<base64url HMAC>|` — the HMAC covers the kind too, so equal values of different kinds differ. */
+  /** `k|email|<base64url HMAC>|`: the HMAC covers the kind too, so equal values of different kinds differ. */
   private identifierPrefix(kind: IdentifierKind, value: string): string {
     const mac = createHmac("sha256", this.identifierHashKey).update(`${kind}\u0000${value}`).digest("base64url");
     return `k|${kind}|${mac}|`;
   }
 
-  private identifierRowKey(i: SubjectIdentifier, subjectId: string): string {
-    return this.identifierPrefix(i.kind, i.value) + keyPart("subject", subjectId);
+  /** The identifier row keys a subject should have now. */
+  private indexKeysOf(subject: Subject): string[] {
+    const id = keyPart("subject", subject.id);
+    return subjectIdentifiers(subject).map((i) => this.identifierPrefix(i.kind, i.value) + id);
+  }
+
+  private subjectEntity(subject: Subject, indexKeys: string[]): { partitionKey: string; rowKey: string } & EntityProps {
+    const { etag: _etag, ...fields } = subject;
+    const props = encodeRecord("subject", subject.id, { ...fields, [INDEX_FIELD]: indexKeys });
+    return { partitionKey: PARTITION, rowKey: this.subjectRowKey(subject.id), ...props };
+  }
+
+  private decode(row: StoredRow): { subject: Subject; indexKeys: string[] | undefined } {
+    const { [INDEX_FIELD]: indexKeys, ...subject } = decodeRecord<Subject & { [INDEX_FIELD]?: string[] }>(row);
+    return { subject: { ...subject, etag: row.etag }, indexKeys };
   }
 
   async get(id: string): Promise<Subject | undefined> {
     const row = await this.table.get(PARTITION, this.subjectRowKey(id), this.ctx("get", id));
-    return row ? { ...decodeRecord<Subject>(row), etag: row.etag } : undefined;
+    return row ? this.decode(row).subject : undefined;
   }
 
   async create(subject: Subject): Promise<Subject> {
     const ctx = this.ctx("create", subject.id);
-    const identifiers = subjectIdentifiers(subject);
-    const props = encodeRecord("subject", subject.id, subject);
-    const subjectRow = { partitionKey: PARTITION, rowKey: this.subjectRowKey(subject.id), ...props };
-    const indexRows = identifiers.map((i) => ({ partitionKey: PARTITION, rowKey: this.identifierRowKey(i, subject.id), subjectId: subject.id }));
-    let etag: string | undefined;
-    if (1 + indexRows.length <= MAX_TRANSACTION_ACTIONS) {
-      [etag] = await this.table.transaction(transactionOf((t) => {
-        t.createEntity(subjectRow);
-        for (const row of indexRows) t.upsertEntity(row, "Replace");
-      }), ctx);
-    } else {
-      // Too many identifiers for one transaction: index rows first (idempotent upserts), then the subject.
-      // A failure in between leaves index rows that point at a missing subject; callers re-check
-      // (SubjectStore.findIdsByIdentifier), and a retry converges.
-      await this.upsertInChunks(indexRows, ctx);
-      etag = await this.table.create(subjectRow, ctx);
-    }
-    return { ...decodeRecord<Subject>(props), etag: etag ?? (await this.readEtag(subject.id, ctx)) };
+    const indexKeys = this.indexKeysOf(subject);
+    const entity = this.subjectEntity(subject, indexKeys);
+    const etag = await this.write(subject.id, (t) => t.createEntity(entity), [], indexKeys, ctx);
+    return this.decode({ ...entity, etag: etag ?? (await this.readEtag(subject.id, ctx)) }).subject;
   }
 
   async update(subject: Subject): Promise<Subject> {
     const ctx = this.ctx("update", subject.id);
     const expected = requireEtag("subject", subject.id, subject.etag);
-    const identifiers = subjectIdentifiers(subject);
-    const props = encodeRecord("subject", subject.id, subject);
+    const indexKeys = this.indexKeysOf(subject);
+    const entity = this.subjectEntity(subject, indexKeys);
     const current = await this.table.get(PARTITION, this.subjectRowKey(subject.id), ctx);
     if (!current) throw new NotFoundError("subject", subject.id);
     if (current.etag !== expected) throw new ConcurrencyError("subject", subject.id);
-
-    const before = new Set(subjectIdentifiers(decodeRecord<Subject>(current)).map((i) => this.identifierRowKey(i, subject.id)));
-    const after = new Set(identifiers.map((i) => this.identifierRowKey(i, subject.id)));
-    const added = [...after].filter((k) => !before.has(k)).map((rowKey) => ({ partitionKey: PARTITION, rowKey, subjectId: subject.id }));
-    const removed = [...before].filter((k) => !after.has(k));
-    const subjectRow = { partitionKey: PARTITION, rowKey: this.subjectRowKey(subject.id), ...props };
-
-    let etag: string | undefined;
-    if (1 + added.length + removed.length <= MAX_TRANSACTION_ACTIONS) {
-      // The etag-guarded replace comes first: if another writer got there, the whole change is refused
-      // (412 → ConcurrencyError) and the index is untouched.
-      [etag] = await this.table.transaction(transactionOf((t) => {
-        t.updateEntity(subjectRow, "Replace", { etag: expected });
-        for (const row of added) t.upsertEntity(row, "Replace");
-        for (const rowKey of removed) t.deleteEntity(PARTITION, rowKey);
-      }), ctx);
-    } else {
-      // Rare (a wholesale change of hundreds of identifiers): new index rows, then the guarded replace with
-      // as many removals as fit, then the remaining removals. Each step converges when retried; until the
-      // last one finishes a lookup may find a stale id, which callers re-check.
-      await this.upsertInChunks(added, ctx);
-      const first = removed.slice(0, MAX_TRANSACTION_ACTIONS - 1);
-      [etag] = await this.table.transaction(transactionOf((t) => {
-        t.updateEntity(subjectRow, "Replace", { etag: expected });
-        for (const rowKey of first) t.deleteEntity(PARTITION, rowKey);
-      }), ctx);
-      for (const rowKey of removed.slice(first.length)) await this.table.delete(PARTITION, rowKey, ctx);
-    }
-    return { ...decodeRecord<Subject>(props), etag: etag ?? (await this.readEtag(subject.id, ctx)) };
+    const stored = this.decode(current);
+    const before = stored.indexKeys ?? this.indexKeysOf(stored.subject);
+    const etag = await this.write(subject.id, (t) => t.updateEntity(entity, "Replace", { etag: expected }), before, indexKeys, ctx);
+    return this.decode({ ...entity, etag: etag ?? (await this.readEtag(subject.id, ctx)) }).subject;
   }
 
   async findIdsByIdentifier(kind: IdentifierKind, value: string): Promise<string[]> {
@@ -120,16 +98,74 @@ export class TableSubjectStore implements SubjectStore {
 
   async *list(): AsyncIterable<Subject> {
     const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${SUBJECT_PREFIX} and RowKey lt ${prefixEnd(SUBJECT_PREFIX)}`;
-    for await (const row of this.table.query(filter, this.ctx("list", "*"))) {
-      yield { ...decodeRecord<Subject>(row), etag: row.etag };
-    }
+    for await (const row of this.table.query(filter, this.ctx("list", "*"))) yield this.decode(row).subject;
   }
 
-  private async upsertInChunks(rows: { partitionKey: string; rowKey: string; subjectId: string }[], ctx: StoreErrorContext): Promise<void> {
-    for (let i = 0; i < rows.length; i += MAX_TRANSACTION_ACTIONS) {
-      const chunk = rows.slice(i, i + MAX_TRANSACTION_ACTIONS);
+  /** Rewrites the identifier rows of every subject whose rows are not what the current normalising rules
+   * and hash key give (after rotating the hash key, or a change in core/src/normalise.ts). Safe while the
+   * service runs: a subject changed meanwhile already has fresh rows and is skipped. Returns how many
+   * subjects it re-indexed. */
+  async reindex(): Promise<number> {
+    let changed = 0;
+    const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${SUBJECT_PREFIX} and RowKey lt ${prefixEnd(SUBJECT_PREFIX)}`;
+    for await (const row of this.table.query(filter, this.ctx("reindex", "*"))) {
+      const { subject, indexKeys: stored } = this.decode(row);
+      const wanted = this.indexKeysOf(subject);
+      const before = stored ?? [];
+      if (before.length === wanted.length && before.every((k) => wanted.includes(k))) continue;
+      const entity = this.subjectEntity(subject, wanted);
+      try {
+        await this.write(subject.id, (t) => t.updateEntity(entity, "Replace", { etag: row.etag }), before, wanted, this.ctx("reindex", subject.id));
+        changed += 1;
+      } catch (err) {
+        // Updated by someone else since we read it: their write indexed it with the current rules.
+        if (!(err instanceof ConcurrencyError)) throw err;
+      }
+    }
+    return changed;
+  }
+
+  /** Writes the subject row (`subjectAction`: create, or replace guarded by its etag) and moves its
+   * identifier rows from `before` to `after`. Returns the subject row's new etag when the service says it.
+   *
+   * Normally one transaction, all or nothing: the subject action is first, so if another writer got there
+   * the whole change is refused (412 → ConcurrencyError) and the index is untouched. Past 100 actions
+   * (hundreds of identifiers changing at once) it runs in converging steps instead: new identifier rows
+   * first (idempotent), then the subject with as many deletions as fit, then the rest of the deletions.
+   * Until the last step a lookup may return a stale id, which callers re-check
+   * (SubjectStore.findIdsByIdentifier); a retry of the whole update finishes the job. */
+  private async write(
+    subjectId: string,
+    subjectAction: (t: TableTransaction) => void,
+    before: string[],
+    after: string[],
+    ctx: StoreErrorContext,
+  ): Promise<string | undefined> {
+    const beforeSet = new Set(before);
+    const afterSet = new Set(after);
+    const added = after.filter((k) => !beforeSet.has(k)).map((rowKey) => ({ partitionKey: PARTITION, rowKey, subjectId }));
+    const removed = before.filter((k) => !afterSet.has(k));
+
+    if (1 + added.length + removed.length <= MAX_TRANSACTION_ACTIONS) {
+      const [etag] = await this.table.transaction(transactionOf((t) => {
+        subjectAction(t);
+        for (const row of added) t.upsertEntity(row, "Replace");
+        for (const rowKey of removed) t.deleteEntity(PARTITION, rowKey);
+      }), ctx);
+      return etag;
+    }
+    for (let i = 0; i < added.length; i += MAX_TRANSACTION_ACTIONS) {
+      const chunk = added.slice(i, i + MAX_TRANSACTION_ACTIONS);
       await this.table.transaction(transactionOf((t) => { for (const row of chunk) t.upsertEntity(row, "Replace"); }), ctx);
     }
+    const first = removed.slice(0, MAX_TRANSACTION_ACTIONS - 1);
+    const [etag] = await this.table.transaction(transactionOf((t) => {
+      subjectAction(t);
+      for (const rowKey of first) t.deleteEntity(PARTITION, rowKey);
+    }), ctx);
+    // One by one: a row already gone is fine here, where in a transaction it would fail the batch.
+    for (const rowKey of removed.slice(first.length)) await this.table.delete(PARTITION, rowKey, ctx);
+    return etag;
   }
 
   /** Fallback if a transaction response carried no etag: read it. */
