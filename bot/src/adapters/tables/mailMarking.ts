@@ -119,7 +119,7 @@ export class TableMailWorkQueue implements MailWorkQueue {
     const c = ctx("purgeDone", "mail work item", "*");
     let n = 0;
     for await (const row of this.table.query(odata`status eq ${"done"} and updatedAt lt ${before}`, c, ["PartitionKey", "RowKey"])) {
-      await this.table.delete(row.partitionKey, row.rowKey, c);
+      await this.table.delete(String(row.partitionKey), String(row.rowKey), c);
       n += 1;
     }
     return n;
