@@ -314,7 +314,7 @@ export function storeContract(name: string, h: StoreContractHarness): void {
       it("round-trips every field, lists by subject, follows a change of subject", async () => {
         const s1 = randomUUID();
         const s2 = randomUUID();
-        const incident = fullIncident(s1, { description: longText(50_000) });
+        const incident = fullIncident(s1, { description: longText(50_000), immediateActionNote: "", witnesses: [] });
         const created = await stores.incidents.create(incident);
         assert.deepEqual(withoutEtag(created), incident);
         assert.deepEqual(withoutEtag((await stores.incidents.get(incident.id))!), incident);
