@@ -30,8 +30,9 @@ function citationPathErrors(json: unknown): ProfileError[] {
   return (["sources", "notes"] as const).flatMap((map) => {
     const entries = record[map];
     if (typeof entries !== "object" || entries === null || Array.isArray(entries)) return [];
+    // A path under a missing section is already reported as that section missing.
     return Object.keys(entries)
-      .filter((path) => !pathExists(json, path))
+      .filter((path) => pathExists(json, path.split(".")[0]!) && !pathExists(json, path))
       .map((path) => ({ path: `${map}.${path}`, message: `names "${path}", which is not a field of the profile` }));
   });
 }
@@ -100,8 +101,8 @@ function describeIssue(issue: Issue, prefix: readonly PropertyKey[]): ProfileErr
       }));
     case "invalid_union":
       return describeUnion(issue, path, got);
-    case "invalid_format":
-      return [{ path: formatPath(path), message: `${issue.message}${got}` }];
+    case "custom":
+      return [{ path: formatPath(path), message: issue.message }];
     default:
       return [{ path: formatPath(path), message: `${issue.message}${got}` }];
   }

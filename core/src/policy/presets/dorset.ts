@@ -242,5 +242,9 @@ export const dorset: PolicyProfile = {
     "premises.ownerNotified": "The protocol does not say whether the owner of an address is told.",
     markerNotifications: "The protocol does not mention service markers on other systems.",
     "reporting.cadence": "The protocol sets no reporting cadence (the panel meets monthly, 4.3).",
+    "letters.types.warning": "4.8 gives the letter's purpose only; it does not say whether the questionnaire goes with it.",
+    "letters.types.review-outcome": "5.1: removal is not communicated to the customer, so no review outcome letter is set.",
+    "letters.types.divert-notice": "4.11-4.12 say the customer is given the SPOC's details and told of a divert, but not who sends the notice or whether a questionnaire goes with it.",
+    "reporting.to": "The protocol names no one to report to.",
   },
 };

@@ -218,5 +218,12 @@ export const eastSuffolk: PolicyProfile = {
     premises: "The CAL lists individuals (3); the policy has no premises entries.",
     emailDivert: "The policy has no email divert.",
     "reporting.cadence": "The Customer Experience Team reports to the Health and Safety Committee (3.2); no cadence is set.",
+    "decisionBody.membersMaySendDeputy": "No panel; see complexCasesApprovedBy for who stands in.",
+    "decisionBody.meetsEvery": "The Customer Experience Team works case by case; there is no meeting cycle.",
+    "letters.types.restriction.equalityQuestionnaire": "The policy has an Equality Impact Assessment (2.3) but no questionnaire with letters.",
+    "letters.types.legal-cease-and-desist": "The policy has no separate legal letter; legal guidance is case by case (3.2).",
+    "letters.types.review-outcome": "3 says customers are told of an extension or removal where possible, but not what the letter must contain.",
+    "letters.types.appeal-outcome": "Set in the appeal process (Appendix 4), which is not part of the published policy.",
+    "letters.legalLetterForRisk": "The policy has no separate legal letter.",
   },
 };

@@ -215,5 +215,13 @@ export const westLindsey: PolicyProfile = {
     markerNotifications: "The policy does not mention service markers on other systems.",
     emailDivert: "The policy has no email divert.",
     "reporting.cadence": "The policy sets no reporting cadence.",
+    "decisionBody.membersMaySendDeputy": "The policy does not say whether a member can send a deputy.",
+    "decisionBody.meetsEvery": "The policy sets no meeting cycle for the Determination Team.",
+    "decisionBody.complexCasesApprovedBy": "The Determination Team decides every case.",
+    "decisionBody.recordHealthConsidered": "The team explores reasonable adjustments (11.2), but the policy asks for no record of health considerations.",
+    "letters.types.warning": "11.4 lists the contents; it names no sender and no questionnaire.",
+    "letters.types.restriction": "11.4 and 12.4 set the contents; they name no sender and no questionnaire.",
+    "letters.types.legal-cease-and-desist": "14.3: legal restrictions follow legal advice; no letter contents are set.",
+    "reporting.to": "The policy names no one to report to.",
   },
 };
