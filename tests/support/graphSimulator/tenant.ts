@@ -220,8 +220,12 @@ export class SimTenant {
     return folder;
   }
 
+  /** A folder deleted by hand: rules that moved mail there are now in error, as in Outlook. */
   deleteFolder(mailbox: SimMailbox, folderId: string): void {
     mailbox.folders.delete(folderId);
+    for (const rule of mailbox.rules.values()) {
+      if (rule.actions.moveToFolder === folderId) rule.hasError = true;
+    }
   }
 
   // ------------------------------------------------------------------ rules
