@@ -45,7 +45,7 @@ param aadAppClientId string
 @description('Entra tenant that signs staff in (AAD_TENANT_ID). Defaults to the tenant of this subscription.')
 param aadTenantId string = tenant().tenantId
 
-@description('Optional custom host name already bound to the web app (e.g. calm.example.gov.uk). Empty uses <app>.azurewebsites.net.')
+@description('Optional custom host name already bound to the web app (e.g. calm.example.org). Empty uses <app>.azurewebsites.net.')
 param publicHostName string = ''
 
 @description('App Service plan SKU: B1 for a trial, P0v3/P1v3 for production.')

@@ -16,7 +16,7 @@ param displayName string
 ])
 param skuName string
 
-@description('Public HTTPS messaging endpoint, e.g. https://calm.example.gov.uk/api/messages.')
+@description('Public HTTPS messaging endpoint, e.g. https://calm.example.org/api/messages.')
 param endpoint string
 
 @description('Client id of the user-assigned managed identity (becomes the bot id, BOT_ID).')

@@ -1,5 +1,6 @@
 // The Entra app registration manifest (infra/entra/aad.manifest.json): the app roles authorisation uses, the
-// access_as_user scope, the Microsoft clients pre-authorised for SSO, and least-privilege Graph permissions.
+// access_as_user scope, the Microsoft clients pre-authorised for SSO, and least-privilege Graph permissions
+// (application permissions go to the server's managed identity, listed in infra/entra/graph-permissions.json).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -28,12 +29,18 @@ const GRAPH = "00000003-0000-0000-c000-000000000000";
 // Microsoft Graph permission ids (Graph permissions reference).
 const GRAPH_APPLICATION = {
   "MailboxSettings.ReadWrite": "6931bccd-447a-43d1-b442-00a195474933",
-  "Mail.ReadBasic": "6be147d2-ea4f-4b5a-a3fa-3eab6f3c140a",
+  "Mail.ReadWrite": "e2a3a72e-5f79-4c64-b1b1-878b674786c9",
   "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
 };
+const SIGN_IN = {
+  "User.Read": "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
+  openid: "37f7f235-527c-4136-accd-4a02d197296e",
+  profile: "14dad69e-099b-42c9-810b-d002981feec1",
+  email: "64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0",
+};
 const TOO_BROAD = {
-  "Mail.Read": "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
-  "Mail.ReadWrite": "e2a3a72e-5f79-4c64-b1b1-878b674786c9",
+  "Mail.Read (redundant next to Mail.ReadWrite)": "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
+  "Directory.ReadWrite.All": "19dbc75e-c2e2-444c-a770-ec69d8559fc7",
   "Mail.Send": "b633e1c5-b582-4048-a93e-9f11b44c7e96",
   "Directory.Read.All": "7ab1d382-f21e-4acd-a863-ba3e13f7da61",
   "User.ReadWrite.All": "741f803b-c850-494e-b5df-cde7c675a1ca",
@@ -88,13 +95,53 @@ describe("infra: Entra app registration manifest", () => {
     assert.equal(byId.size, Object.keys(PRE_AUTHORISED).length, "no other client is pre-authorised");
   });
 
-  it("asks only for the Graph application permissions CALM uses, and none broader", () => {
+  it("asks only for sign-in delegated permissions: the server's own Graph access belongs to its managed identity", () => {
     const graph = manifest.requiredResourceAccess.find((r) => r.resourceAppId === GRAPH);
     assert.ok(graph);
-    const roles = graph.resourceAccess.filter((a) => a.type === "Role").map((a) => a.id).sort();
-    assert.deepEqual(roles, Object.values(GRAPH_APPLICATION).sort());
-    for (const [name, id] of Object.entries(TOO_BROAD)) assert.ok(!graph.resourceAccess.some((a) => a.id === id), `${name} is not requested`);
+    assert.deepEqual(graph.resourceAccess.filter((a) => a.type === "Role"), [], "no application permissions on the sign-in app");
+    assert.deepEqual(graph.resourceAccess.map((a) => a.id).sort(), Object.values(SIGN_IN).sort());
     assert.equal(manifest.requiredResourceAccess.length, 1, "Microsoft Graph only");
+  });
+
+  describe("Graph application permissions for the managed identity", () => {
+    const spec = JSON.parse(readFileSync(path.join(ROOT, "infra/entra/graph-permissions.json"), "utf8")) as {
+      resourceAppId: string;
+      applicationPermissions: Array<{ value: string; id: string; why: string }>;
+    };
+
+    it("lists exactly the permissions the Graph adapter needs, with their ids and a reason each", () => {
+      assert.equal(spec.resourceAppId, GRAPH);
+      assert.deepEqual(Object.fromEntries(spec.applicationPermissions.map((p) => [p.value, p.id])), GRAPH_APPLICATION);
+      for (const p of spec.applicationPermissions) assert.ok(p.why.length > 60, `${p.value} says why CALM needs it`);
+    });
+
+    it("asks for nothing broader: no reading all mail without need, no sending, no directory writes", () => {
+      for (const [name, id] of Object.entries(TOO_BROAD)) {
+        assert.ok(!spec.applicationPermissions.some((p) => p.id === id || p.value === name), `${name} is not requested`);
+      }
+    });
+
+    it("the grant script reads that list and assigns only missing permissions, to the managed identity", () => {
+      const script = readFileSync(path.join(ROOT, "infra/scripts/Grant-GraphPermissions.ps1"), "utf8");
+      assert.match(script, /entra\\graph-permissions\.json/);
+      assert.match(script, /New-MgServicePrincipalAppRoleAssignment/);
+      assert.match(script, /already granted/);
+    });
+
+    it("the restriction script creates an Exchange application access policy and tests it both ways", () => {
+      const script = readFileSync(path.join(ROOT, "infra/scripts/Restrict-MailboxAccess.ps1"), "utf8");
+      assert.match(script, /New-ApplicationAccessPolicy -AppId \$ManagedIdentityClientId -PolicyScopeGroupId \$GroupEmail -AccessRight RestrictAccess/);
+      assert.match(script, /Test-ApplicationAccessPolicy/);
+    });
+
+    it("README's deployment section explains every permission and the admin consents", () => {
+      const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+      const section = readme.slice(readme.indexOf("## Deploy to your tenant"));
+      assert.doesNotMatch(section, /\(Being written\.\)/);
+      for (const p of spec.applicationPermissions) assert.ok(section.includes(p.value), `README explains ${p.value}`);
+      assert.match(section, /New-ApplicationAccessPolicy|Restrict-MailboxAccess/);
+      assert.match(section, /admin consent/i);
+    });
   });
 
   it("emits groups only for groups assigned to the app, and adds email and idtyp to access tokens", () => {
