@@ -10,6 +10,7 @@ import {
   explainDates,
   getPreset,
   isIsoDate,
+  profileFieldTable,
   registerName,
   validateProfile,
   type ExplainDatesInput,
@@ -166,4 +167,16 @@ const describe: Command = {
   },
 };
 
-export const policyCommands: Command[] = [list, show, validate, explain, describe];
+const fields: Command = {
+  path: ["policy", "fields"],
+  args: "[preset|file.json ...]",
+  summary: "Print every profile field, what it means and each profile's value with its source, as a Markdown table (all presets by default).",
+  run(args, io) {
+    const parsed = parseArgs(args, []);
+    const profiles = parsed.positional.length === 0 ? PRESET_IDS.map((id) => PRESETS[id]) : parsed.positional.map((ref) => loadProfile(io, ref));
+    for (const line of profileFieldTable(profiles)) io.stdout(line);
+    return EXIT_OK;
+  },
+};
+
+export const policyCommands: Command[] = [list, show, validate, explain, describe, fields];

@@ -4,3 +4,4 @@ export * from "./sources";
 export { valueAtPath, pathExists } from "./paths";
 export * from "./presets";
 export * from "./describe";
+export * from "./fields";

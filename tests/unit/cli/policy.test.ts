@@ -170,6 +170,14 @@ describe("cli: calm policy", function () {
     assert.match(run.stdout, /After removal, details are kept for 6 months, then deleted\. \(East Suffolk 4\.7\)/);
   });
 
+  it("policy fields: the Markdown comparison table, one column per preset", () => {
+    const run = calm("policy", "fields");
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.trim().split("\n");
+    assert.equal(lines[0], "| Field | Meaning | Dorset | East Suffolk | West Oxfordshire | West Lindsey | Tamworth |");
+    assert.ok(lines.some((l) => l.startsWith("| `appeal.window` |") && l.includes("28 working days (§6.1)")));
+  });
+
   it("no command, or an unknown one: usage on stderr, exit 2; help: exit 0", () => {
     const none = calm();
     assert.equal(none.code, 2);

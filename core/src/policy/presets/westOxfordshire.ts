@@ -138,7 +138,7 @@ export const westOxfordshire: PolicyProfile = {
     register: "West Oxfordshire, UCBR",
     decisionBody: "West Oxfordshire, Managing Unacceptable Behaviour",
     "expiry.default": "West Oxfordshire, Monitoring and Review",
-    "expiry.byCategory.premises-risk": "West Oxfordshire, UCBR",
+    "expiry.byCategory": "West Oxfordshire, UCBR",
     review: "West Oxfordshire, Monitoring and Review",
     warnings: "West Oxfordshire, Steps 1-3",
     appeal: "West Oxfordshire, Appeal",
