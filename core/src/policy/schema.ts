@@ -201,7 +201,9 @@ const immediateRestrictionSchema = z.strictObject({
   grounds: z.array(z.strictObject({ id: slug, description: text })).min(1, { error: "must list at least one ground" }),
 });
 
-const expiryValue = z.union([periodSchema, z.literal("indefinite")]);
+const expiryValue = z.union([periodSchema, z.literal("indefinite")], {
+  error: 'must be a period such as {"count": 6, "unit": "months"}, or "indefinite"',
+});
 
 const expirySchema = z.strictObject({
   /** Expiry for any category not listed below; null where the policy sets none. */

@@ -20,8 +20,12 @@ export function validateProfile(json: unknown): ProfileValidation {
   if (result.success) return { ok: true, profile: result.data };
   const errors = result.error.issues.flatMap((issue) => describeIssue(issue, []));
   // The schema checks citation paths only once everything else parses; report them now too, so a council
-  // sees every problem in one pass.
-  return { ok: false, errors: dedupe([...errors, ...citationPathErrors(json)]) };
+  // sees every problem in one pass (but not a citation of a field already reported as missing).
+  const citations = citationPathErrors(json).filter((c) => {
+    const cited = c.path.slice(c.path.indexOf(".") + 1);
+    return !errors.some((e) => cited === e.path || cited.startsWith(`${e.path}.`));
+  });
+  return { ok: false, errors: dedupe([...errors, ...citations]) };
 }
 
 function citationPathErrors(json: unknown): ProfileError[] {
@@ -115,16 +119,20 @@ function sizeMessage(bound: string, origin: string, limit: number, got: string):
 }
 
 function describeUnion(issue: Extract<Issue, { code: "invalid_union" }>, path: PropertyKey[], got: string): ProfileError[] {
-  const withOptions = issue as { options?: unknown[] };
-  if (Array.isArray(withOptions.options)) {
-    const options = withOptions.options.map((o) => JSON.stringify(o)).join(", ");
-    return [{ path: formatPath(path), message: `must be one of ${options}${got}` }];
+  const discriminated = issue as { options?: unknown[]; discriminator?: string; input?: unknown };
+  if (Array.isArray(discriminated.options)) {
+    const options = discriminated.options.map((o) => JSON.stringify(o)).join(", ");
+    const value = discriminated.discriminator !== undefined && typeof discriminated.input === "object" && discriminated.input !== null
+      ? (discriminated.input as Record<string, unknown>)[discriminated.discriminator]
+      : undefined;
+    return [{ path: formatPath(path), message: `must be one of ${options} (got ${describeValue(value)})` }];
   }
   // When one alternative got further (its problems are deeper in the value), report that alternative's problems.
   const branches = issue.errors.filter((b) => b.length > 0);
   const depth = (b: Issue[]) => Math.max(...b.map((i) => i.path.length));
   const deepest = [...branches].sort((a, b) => depth(b) - depth(a))[0];
   if (deepest && depth(deepest) > 0) return deepest.flatMap((i) => describeIssue(i, path));
+  if (issue.message !== "Invalid input") return [{ path: formatPath(path), message: `${issue.message}${got}` }];
   const shapes = branches.map(describeBranch).join(", or ");
   return [{ path: formatPath(path), message: `must be ${shapes}${got}` }];
 }

@@ -39,6 +39,16 @@ describe("rules: access tiers", () => {
     for (const level of RISK_LEVELS) assert.equal(entryViewFor(eastSuffolk, ["officer"], person(level)), "summary");
   });
 
+  for (const id of ["west-lindsey", "tamworth", "west-oxfordshire"] as const) {
+    it(`${PRESETS[id].citeAs}: staff see a summary, councillors and contractors "take care" guidance (CALM defaults where the policy is silent)`, () => {
+      for (const level of RISK_LEVELS) {
+        assert.equal(entryViewFor(PRESETS[id], ["officer"], person(level)), "summary");
+        assert.equal(entryViewFor(PRESETS[id], ["councillor"], person(level)), "minimum");
+        assert.equal(entryViewFor(PRESETS[id], ["contractor"], person(level)), "minimum");
+      }
+    });
+  }
+
   it("a caller with several roles gets the most generous view", () => {
     assert.equal(entryViewFor(eastSuffolk, ["councillor", "register-admin"], person("low")), "full");
     assert.equal(entryViewFor(dorset, ["officer", "contractor"], person("low")), "minimum");

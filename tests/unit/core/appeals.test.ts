@@ -17,6 +17,13 @@ describe("rules: who may decide an appeal", () => {
     assert.match(result.note ?? "", /good practice/);
   });
 
+  it("East Suffolk 3.2: appeals go to the Head of Customer Services; the policy states no general independence rule", () => {
+    const es = PRESETS["east-suffolk"];
+    assert.deepEqual(canDecideAppeal(es, { roles: ["appeal-officer"], involvedInDecision: false }), { ok: true, source: "East Suffolk 4.6" });
+    const manager = canDecideAppeal(es, { roles: ["manager"], involvedInDecision: false });
+    assert.match(!manager.ok ? manager.message : "", /Head of Customer Services, Marketing and Communications/);
+  });
+
   it("Tamworth 4, 10: only an appeal officer (a CMT member) decides", () => {
     const result = canDecideAppeal(PRESETS.tamworth, { roles: ["manager"], involvedInDecision: false });
     assert.ok(!result.ok);

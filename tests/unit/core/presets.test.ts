@@ -123,6 +123,22 @@ describe("validateProfile", () => {
     assert.ok(result.errors.some((e) => e.path === "expiry.byCategory.shouting"), JSON.stringify(result.errors));
   });
 
+  it("explains wrong periods, unknown roles and restriction parameter types in plain words", () => {
+    const bad = clone(PRESETS.dorset) as { expiry: { default: unknown }; access: { roles: Record<string, unknown> }; restrictions: { catalogue: { params: Record<string, unknown> }[] } };
+    bad.expiry.default = "forever";
+    bad.access.roles.janitor = bad.access.roles.officer;
+    delete bad.access.roles.auditor;
+    bad.restrictions.catalogue[0]!.params.colour = { type: "colour", required: true };
+    const result = validateProfile(bad);
+    assert.ok(!result.ok);
+    assert.deepEqual(result.errors, [
+      { path: "expiry.default", message: 'must be a period such as {"count": 6, "unit": "months"}, or "indefinite" (got "forever")' },
+      { path: "access.roles.auditor", message: "is missing" },
+      { path: "access.roles.janitor", message: "is not a field CALM knows. Check the spelling, or remove it" },
+      { path: "restrictions.catalogue[0].params.colour.type", message: 'must be one of "integer", "text", "text-list", "boolean", "choice", "choice-list" (got "colour")' },
+    ]);
+  });
+
   it("refuses something that is not an object at all", () => {
     for (const input of [null, 3, "dorset", []]) {
       const result = validateProfile(input);

@@ -186,6 +186,11 @@ describe("rules: voting — councils without a voting panel", () => {
     assert.deepEqual(t.result, { ok: true, outcome: "add-medium", votesFor: 1, decidedEarly: false, byCastingVote: false });
   });
 
+  it("West Oxfordshire, Managing Unacceptable Behaviour: the business manager or Head of Service decides alone", () => {
+    const t = tallyVotes(PRESETS["west-oxfordshire"], { members: ["bm", "hos"], votes: votes(["bm", "warning-letter"]), conflicts: [] });
+    assert.deepEqual(t.result, { ok: true, outcome: "warning-letter", votesFor: 1, decidedEarly: true, byCastingVote: false });
+  });
+
   it("Tamworth 4, 9: two deciders who disagree must agree one decision (TIE)", () => {
     const t = tallyVotes(tamworth, { members: ["hos", "hocs"], votes: votes(["hos", "add-low"], ["hocs", "no-action"]), conflicts: [] });
     assert.equal(!t.result.ok && t.result.code, "TIE");
