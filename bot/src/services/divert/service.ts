@@ -485,12 +485,13 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
       const jobIds: string[] = [];
       for (const state of states) {
         const map = await ledger(state.entryId);
+        const action: DivertAction = state.status === "active" ? "check" : "remove";
         const rows = [...map]
           .filter(([, v]) => v.status !== "absent")
           .map(([mailbox, v]) => ({
             mailbox,
             // A lifted divert should have no rules left: any found are removed (and reported as leftovers).
-            action: (state.status === "active" ? "check" : "remove"),
+            action,
             ...(v.ruleId ? { expectedRuleId: v.ruleId } : {}),
           }));
         if (rows.length === 0) continue;
