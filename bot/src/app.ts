@@ -10,7 +10,7 @@ import { Router, type Route } from "./adapters/http/router";
 import { devSignInRoutes, healthRoutes, lookupRoutes, type HealthCheck } from "./adapters/http/routes/core";
 import type { TokenValidator } from "./adapters/http/auth";
 import type { LocalIssuer } from "./adapters/http/devSignIn";
-import { securityHeaders } from "./adapters/http/securityHeaders";
+import { apiHeaders } from "./adapters/http/securityHeaders";
 
 /** The policy in force, as the server needs it. Built from a profile by policyBinding.ts. */
 export interface PolicyBinding {
@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): App {
   const router = new Router({
     logger: deps.logger,
     authenticate: (header) => deps.tokens.validate(header),
-    headers: securityHeaders(),
+    headers: apiHeaders(),
     fallback: deps.staticFallback ? (req, res) => deps.staticFallback!(req, res) : undefined,
   });
   const routes: Route[] = [

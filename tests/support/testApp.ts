@@ -3,6 +3,7 @@ import { createMemoryStores } from "../../bot/src/adapters/memory";
 import { TokenValidator } from "../../bot/src/adapters/http/auth";
 import { FakeClock } from "../../bot/src/adapters/system/clock";
 import { silentLogger } from "../../bot/src/adapters/system/logger";
+import { staticPages } from "../../bot/src/adapters/http/staticPages";
 import { createApp, type App, type AppDeps, type PolicyBinding } from "../../bot/src/app";
 import type { Stores } from "../../bot/src/ports/stores";
 import type { Caller, EntryView, RiskLevel } from "../../core/src/domain";
@@ -42,6 +43,7 @@ export async function startTestApp(over: Partial<AppDeps> & { stores?: Stores } 
     ids: { next: () => `test-${++id}` },
     logger: silentLogger,
     indexPollMs: 100,
+    staticFallback: staticPages({ devSignIn: false }),
     ...over,
   });
   const port = await app.start(0);

@@ -64,13 +64,30 @@ describe("API: sender check and lookup over HTTP", () => {
     assert.equal((await t.call("/api/senders/check", { method: "GET" })).json.code, "METHOD_NOT_ALLOWED");
   });
 
-  it("sets security headers that let Teams and Outlook frame the pages and nothing else", async () => {
+  it("keeps API answers out of any frame and out of caches", async () => {
     const res = await t.call("/healthz", { token: null });
+    assert.equal(res.headers.get("content-security-policy"), "default-src 'none'; frame-ancestors 'none'");
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(res.headers.get("cache-control"), "no-store");
+  });
+
+  it("lets Teams and Outlook frame the pages, and nothing else", async () => {
+    const res = await fetch(`${t.url}/`);
+    assert.equal(res.status, 200);
     const csp = res.headers.get("content-security-policy") ?? "";
     assert.match(csp, /frame-ancestors [^;]*https:\/\/teams\.microsoft\.com/);
     assert.match(csp, /frame-ancestors [^;]*https:\/\/outlook\.office\.com/);
-    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.doesNotMatch(csp, /frame-ancestors [^;]*\*(;|\s|$)/);
   });
+
+  for (const path of ["/tab/../../package.json", "/tab/%2e%2e/%2e%2e/package.json", "/addin/..%2f..%2fpackage.json", "/tab/%00"]) {
+    it(`never serves a file outside the page folders (${path})`, async () => {
+      const res = await fetch(`${t.url}${path}`);
+      const text = await res.text();
+      assert.doesNotMatch(text, /"name": "calm"/);
+      assert.ok(res.status === 404 || res.status === 400, String(res.status));
+    });
+  }
 
   it("looks a person up by name as a possible match, with the query in the body, never the URL", async () => {
     const res = await t.call("/api/lookup", { body: { query: "Alex Example" } });

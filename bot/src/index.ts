@@ -1,0 +1,98 @@
+// Composition root: config → adapters → services → HTTP server (ARCHITECTURE.md). The only place that chooses
+// real adapters. Everything it builds is also buildable by tests through createApp().
+import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
+import { ConfigError, loadConfig, type Config } from "./config";
+import { createApp } from "./app";
+import { bindPolicy, loadPolicyProfile, PolicyLoadError } from "./policyBinding";
+import { TokenValidator } from "./adapters/http/auth";
+import { createLocalIssuer, type LocalIssuer } from "./adapters/http/devSignIn";
+import { createLogger } from "./adapters/system/logger";
+import { systemClock, uuidIds } from "./adapters/system/clock";
+import { createMemoryStores } from "./adapters/memory";
+import { createTableStores } from "./adapters/tables";
+import { staticPages } from "./adapters/http/staticPages";
+import type { Stores } from "./ports/stores";
+import type { Logger } from "./ports/system";
+
+const VERSION = process.env.npm_package_version ?? "dev";
+
+export async function storesFor(config: Config): Promise<Stores> {
+  const s = config.storage;
+  if (s.kind === "memory") return createMemoryStores();
+  if (s.kind === "connectionString") {
+    return createTableStores({ connectionString: s.connectionString, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey });
+  }
+  const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
+  return createTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey });
+}
+
+export async function tokensFor(config: Config): Promise<{ tokens: TokenValidator; devIssuer?: LocalIssuer }> {
+  const base = { tenantId: config.auth.tenantId, audiences: config.auth.audiences, requiredScope: config.auth.requiredScope, roleGroups: config.auth.roleGroups };
+  if (config.auth.devSignIn) {
+    // Local only (config.ts refuses the flag elsewhere): tokens from a key pair made now, checked by the same code.
+    const devIssuer = await createLocalIssuer(config.auth.tenantId, config.auth.audiences[0]!);
+    return { tokens: new TokenValidator({ ...base, issuers: [devIssuer.issuer], keys: { jwks: devIssuer.jwks } }), devIssuer };
+  }
+  return { tokens: new TokenValidator({ ...base, issuers: config.auth.issuers, keys: { jwksUri: config.auth.jwksUri } }) };
+}
+
+export async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger: Logger = createLogger(config.logLevel);
+  let profile;
+  try {
+    profile = loadPolicyProfile(config.policy);
+  } catch (error) {
+    if (error instanceof PolicyLoadError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const stores = await storesFor(config);
+  const { tokens, devIssuer } = await tokensFor(config);
+  const app = createApp({
+    stores,
+    policy: bindPolicy(profile),
+    tokens,
+    clock: systemClock,
+    ids: uuidIds,
+    logger,
+    devIssuer,
+    indexPollMs: config.indexPollMs,
+    version: VERSION,
+    healthChecks: [{ name: "storage", check: async () => { await stores.subjects.get("health-check"); return true; } }],
+    staticFallback: staticPages({ devSignIn: config.auth.devSignIn }),
+  });
+  const port = await app.start(config.port, config.host);
+  logger.info("calm.started", { env: config.env, policy: profile.id, port, storage: config.storage.kind, devSignIn: config.auth.devSignIn });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("calm.stopping", { signal });
+    app.stop(10_000).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`CALM could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,126 @@
+// `npm start`: the whole product on this machine. Starts Azurite (tables and blobs, data in .data/, telemetry
+// off), loads the fictional demo data on first start, and runs the server with local sign-in. Ctrl-C stops it all.
+//
+// Settings (all optional): CALM_PORT (default 3978), CALM_DATA_DIR (default .data), CALM_POLICY_PRESET
+// (default dorset), CALM_AZURITE_TABLE_PORT / CALM_AZURITE_BLOB_PORT (default 10002 / 10000; 0 = any free port).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { startAzurite, type RunningAzurite } from "./lib/azurite";
+import { createTableStores } from "../bot/src/adapters/tables";
+import { seedDemoData } from "./demo/demoData";
+
+const ROOT = path.resolve(__dirname, "..");
+const LOCAL_HASH_KEY = "calm-local-development-identifier-key";
+const env = process.env;
+const dataDir = path.resolve(ROOT, env.CALM_DATA_DIR ?? ".data");
+const port = Number(env.CALM_PORT ?? 3978);
+const preset = env.CALM_POLICY_PRESET ?? "dorset";
+
+const children: ChildProcess[] = [];
+let azurite: RunningAzurite | undefined;
+let stopping = false;
+
+function say(line: string): void {
+  process.stdout.write(`[calm] ${line}\n`);
+}
+
+async function startStorage(): Promise<RunningAzurite> {
+  const location = path.join(dataDir, "azurite");
+  mkdirSync(location, { recursive: true });
+  const tablePort = Number(env.CALM_AZURITE_TABLE_PORT ?? 10002);
+  const blobPort = Number(env.CALM_AZURITE_BLOB_PORT ?? 10000);
+  try {
+    return await startAzurite({ location, tablePort, blobPort });
+  } catch (error) {
+    if (tablePort === 0 && blobPort === 0) throw error;
+    say(`Azurite could not use ports ${tablePort}/${blobPort} (another Azurite running?); using free ports instead.`);
+    return startAzurite({ location, tablePort: 0, blobPort: 0 });
+  }
+}
+
+function startServer(connectionString: string): Promise<number> {
+  const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "bot/src/index.ts")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: {
+      ...env,
+      CALM_ENV: "local",
+      CALM_DEV_SIGNIN: "true",
+      PORT: String(port),
+      CALM_POLICY_PRESET: preset,
+      STORAGE_CONNECTION_STRING: connectionString,
+      CALM_IDENTIFIER_HASH_KEY: LOCAL_HASH_KEY,
+    },
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      const text = chunk.toString();
+      process.stdout.write(text);
+      buffered += text;
+      const m = /"event":"server.listening","port":(\d+)/.exec(buffered);
+      if (m) {
+        buffered = "";
+        resolve(Number(m[1]));
+      }
+    });
+    child.once("exit", (code) => {
+      if (!stopping) {
+        say(`The server stopped (exit code ${String(code)}). See the message above.`);
+        void stopAll(1);
+      }
+      reject(new Error(`server exited with ${String(code)}`));
+    });
+  });
+}
+
+async function stopAll(code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say("Stopping…");
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          const timer = setTimeout(() => c.kill("SIGKILL"), 12_000);
+          c.once("exit", () => { clearTimeout(timer); resolve(); });
+          c.kill("SIGTERM");
+        }),
+    ),
+  );
+  await azurite?.stop();
+  say("Stopped.");
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  say("Starting Azurite (local Azure Storage)…");
+  azurite = await startStorage();
+  say(`Azurite tables at ${azurite.tableUrl}, blobs at ${azurite.blobUrl} (data in ${path.relative(ROOT, azurite.location) || "."})`);
+
+  const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: "calm", identifierHashKey: LOCAL_HASH_KEY });
+  const today = new Date().toISOString().slice(0, 10);
+  const { seeded } = await seedDemoData(stores, today, (id) => stores.register.markChanged(id, new Date().toISOString()));
+  say(seeded ? "Loaded the fictional demo data (5 subjects, 4 register entries, 2 incidents)." : "Demo data already loaded.");
+
+  const bound = await startServer(azurite.connectionString);
+  const base = `http://127.0.0.1:${bound}`;
+  say("");
+  say(`CALM is running at ${base}  (policy: ${preset})`);
+  say(`  Staff portal:        ${base}/tab/`);
+  say(`  Outlook add-in pane: ${base}/addin/taskpane.html`);
+  say(`  Health:              ${base}/healthz`);
+  say("  Sign in as a fictional persona from the portal. Try looking up alex.example@example.org.");
+  say("Press Ctrl-C to stop everything.");
+}
+
+main().catch((error: unknown) => {
+  say(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+  void stopAll(1);
+});
