@@ -56,7 +56,7 @@ function startServer(connectionString: string): Promise<number> {
   children.push(child);
   return new Promise((resolve, reject) => {
     let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       const text = chunk.toString();
       process.stdout.write(text);
       buffered += text;
