@@ -151,7 +151,9 @@ function address(value: string): string | undefined {
   return normaliseEmail(trimmed) !== undefined ? trimmed : undefined;
 }
 
-type Ledger = Map<string, { status: "present" | "maybe" | "absent"; ruleId?: string }>;
+/** Per mailbox: whether CALM's rule is there (`present`), may be (`maybe`: a step unfinished or failed) or is
+ * not (`absent`), and whether the divert wants it there (`wanted`: the last job asked for the rule). */
+type Ledger = Map<string, { status: "present" | "maybe" | "absent"; wanted: boolean; ruleId?: string }>;
 
 export function createDivertService(deps: DivertServiceDeps): DivertService {
   const runner = new DivertRunner(deps, { ownerId: deps.ids.next(), ...(deps.runner ?? {}) });
@@ -177,16 +179,19 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
     const map: Ledger = new Map();
     for (const job of await deps.jobs.listJobsForEntry(entryId)) {
       for (const row of await deps.jobs.listRows(job.id)) {
-        const removing = row.action === "remove";
-        if (row.state === "done") {
-          if (removing) map.set(row.mailbox, { status: "absent" });
-          else if (row.outcome === "drift-reported") {
-            if (row.drift?.includes("missing")) map.set(row.mailbox, { status: "absent" });
-          } else map.set(row.mailbox, { status: "present", ...(row.ruleId ? { ruleId: row.ruleId } : {}) });
-        } else {
+        const wanted = row.action !== "remove";
+        const before = map.get(row.mailbox);
+        const ruleId = row.ruleId ?? before?.ruleId;
+        if (row.state !== "done") {
           // Pending or failed: the rule may or may not be there. Keep a known rule id.
-          const before = map.get(row.mailbox);
-          map.set(row.mailbox, { status: "maybe", ...(before?.ruleId ? { ruleId: before.ruleId } : {}) });
+          map.set(row.mailbox, { status: "maybe", wanted, ...(ruleId ? { ruleId } : {}) });
+        } else if (!wanted) {
+          map.set(row.mailbox, { status: "absent", wanted });
+        } else if (row.outcome === "drift-reported") {
+          // Report mode changed nothing: the rule is there unless it was found missing.
+          map.set(row.mailbox, { status: row.drift?.includes("missing") ? "absent" : "present", wanted, ...(ruleId ? { ruleId } : {}) });
+        } else {
+          map.set(row.mailbox, { status: "present", wanted, ...(row.ruleId ? { ruleId: row.ruleId } : {}) });
         }
       }
     }
@@ -258,7 +263,8 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
           skipped.push({ target, code: "DIVERT_TARGET_NOT_FOUND", message: "No such user in Microsoft 365. Check the decision's list of staff." });
           continue;
         }
-        const mail = user.mail ?? (normaliseEmail(user.userPrincipalName) ? user.userPrincipalName : undefined);
+        // An account without an Exchange mailbox has no `mail` (its sign-in name is not an address to use).
+        const mail = user.mail;
         if (!mail) {
           skipped.push({ target, code: "DIVERT_TARGET_HAS_NO_MAILBOX", message: "This account has no mailbox, so there is nothing to divert." });
           continue;
@@ -315,7 +321,7 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
       reference: state.reference,
       status: state.status,
       spocMailbox: state.spocMailbox,
-      targetMailboxes: [...map].filter(([, v]) => v.status !== "absent").map(([m]) => m).sort(),
+      targetMailboxes: [...map].filter(([, v]) => (state.status === "active" ? v.wanted : v.status !== "absent")).map(([m]) => m).sort(),
       ...(state.customerToldOn ? { customerToldOn: state.customerToldOn } : {}),
       ...(state.customerToldHow ? { customerToldHow: state.customerToldHow } : {}),
       customerNotYetTold: state.status === "active" && !state.customerToldOn,
@@ -433,7 +439,7 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
       for (const state of await deps.diverts.listActive()) {
         if (state.spocMailbox === mailbox || state.desired.senderAddresses.includes(mailbox)) continue;
         const entry = (await ledger(state.entryId)).get(mailbox);
-        if (entry?.status === "present") continue;
+        if (entry?.status === "present" && entry.wanted) continue;
         const job = await makeJob(state, "councillor-opt-in", [{ mailbox, action: "ensure", ...(entry?.ruleId ? { expectedRuleId: entry.ruleId } : {}) }], input.actorId);
         jobIds.push(job.id);
         await audit(input.actorId, input.surface, state.entryId, [state.reference, "councillor-opted-in"]);
@@ -485,15 +491,14 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
       const jobIds: string[] = [];
       for (const state of states) {
         const map = await ledger(state.entryId);
-        const action: DivertAction = state.status === "active" ? "check" : "remove";
+        // An active divert: check every mailbox that should have the rule, and take away any left where it
+        // should not. A lifted divert should have none left: any found are removed (reported as leftovers).
         const rows = [...map]
-          .filter(([, v]) => v.status !== "absent")
-          .map(([mailbox, v]) => ({
-            mailbox,
-            // A lifted divert should have no rules left: any found are removed (and reported as leftovers).
-            action,
-            ...(v.ruleId ? { expectedRuleId: v.ruleId } : {}),
-          }));
+          .filter(([, v]) => (state.status === "active" && v.wanted) || v.status !== "absent")
+          .map(([mailbox, v]) => {
+            const action: DivertAction = state.status === "active" && v.wanted ? "check" : "remove";
+            return { mailbox, action, ...(v.ruleId ? { expectedRuleId: v.ruleId } : {}) };
+          });
         if (rows.length === 0) continue;
         const job = await makeJob(state, "reconcile", rows, input.actorId, input.mode);
         jobIds.push(job.id);
