@@ -323,7 +323,7 @@ export class GraphSimulator {
    * copy) landed in is notified, `duplicates` extra times as Graph sometimes does. */
   async deliverMessage(
     to: string,
-    input: { from: string; sender?: string; subject?: string },
+    input: { from: string; sender?: string; subject?: string; categories?: string[] },
     options: { duplicates?: number; clientState?: string } = {},
   ): Promise<{ messageId: string; folder: string; copies: { mailbox: string; messageId: string }[]; deliveries: NotificationDelivery[] }> {
     this.tenant.expireSubscriptions();
