@@ -425,6 +425,11 @@ export interface AccessGrant {
   grantedBy: StaffRef;
   grantedAt: IsoDateTime;
   expiresOn?: IsoDate;
+  /** A revoked grant is kept, not deleted: the record of who had access and why stays (Dorset 7.2). */
+  revokedAt?: IsoDateTime;
+  revokedBy?: StaffRef;
+  revocationReason?: string;
+  etag?: string;
 }
 
 export interface NotificationSubscription {
@@ -499,6 +504,8 @@ export interface Caller {
   roles: Role[];
   /** Service areas the caller works in (from group mapping), for service-scoped restrictions. */
   serviceAreas: string[];
+  /** Entra group ids from the token (`groups` claim), for access grants made to a group. */
+  groups?: string[];
 }
 
 /** How much of a register entry a caller may see (EXPERIENCE.md "One shape for a register entry").

@@ -125,6 +125,11 @@ export class TokenValidator {
       serviceAreas: Array.isArray(payload.calm_services)
         ? payload.calm_services.filter((s): s is string => typeof s === "string").slice(0, 20)
         : [],
+      // For access grants made to a group (Dorset 7.1: "services granted access"). Bounded: Entra sends at most
+      // 200 ids in the token (more becomes an overage claim, which grants by group then do not see).
+      groups: Array.isArray(payload.groups)
+        ? payload.groups.filter((g): g is string => typeof g === "string" && g.length <= 64).slice(0, 200)
+        : [],
     };
   }
 

@@ -1,0 +1,115 @@
+// The staff portal's tables (docs/storage.md "Portal"):
+//   <prefix>AccessGrants  PartitionKey "grant", RowKey = the grant id. One partition: a council keeps tens of
+//                         grants, and the whole list is read at once (to feed the access rule).
+//   <prefix>ContactNotes  PartitionKey = the register entry id, RowKey "<ms since 1970, 16 digits>|<note id>",
+//                         so a partition query lists an entry's notes oldest first.
+// Keys hold ids and times only, never the note's text or anyone's name.
+import { odata, TableClient } from "@azure/data-tables";
+import type { TokenCredential } from "@azure/identity";
+import type { AccessGrant } from "../../../../core/src/domain";
+import type { AccessGrantStore, ContactNoteStore, PortalStores, RecordedContact } from "../../ports/portal";
+import { decodeRecord, encodeRecord } from "./codec";
+import { requireEtag, type StoreErrorContext } from "./errors";
+import { clientOptions, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
+import { keyPart } from "./keys";
+
+const GRANTS = "grant";
+
+function ctx(operation: string, entity: string, id: string): StoreErrorContext {
+  return { operation: `portal.${operation}`, entity, id };
+}
+
+function withEtag<T>(row: StoredRow): T & { etag: string } {
+  return { ...decodeRecord<T>(row), etag: row.etag };
+}
+
+/** A contact note's row key: time order within an entry, then id. Shared with the memory store. */
+export function contactRowKey(note: Pick<RecordedContact, "id" | "at">): string {
+  const ms = Date.parse(note.at);
+  if (Number.isNaN(ms) || ms < 0) throw new TypeError(`The contact note ${note.id} has an invalid instant "${note.at}"; expected ISO 8601 after 1970.`);
+  return `${String(ms).padStart(16, "0")}|${keyPart("contact note", note.id)}`;
+}
+
+/** Oldest first, then by id. Shared with the memory store. */
+export function byGrantedAt(a: AccessGrant, b: AccessGrant): number {
+  return a.grantedAt < b.grantedAt ? -1 : a.grantedAt > b.grantedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export class TableAccessGrantStore implements AccessGrantStore {
+  constructor(private readonly table: TableGateway) {}
+
+  async get(id: string): Promise<AccessGrant | undefined> {
+    const row = await this.table.get(GRANTS, keyPart("access grant", id), ctx("grants.get", "access grant", id));
+    return row ? withEtag<AccessGrant>(row) : undefined;
+  }
+
+  async create(grant: AccessGrant): Promise<AccessGrant> {
+    const props = encodeRecord("access grant", grant.id, grant);
+    const etag = await this.table.create({ partitionKey: GRANTS, rowKey: keyPart("access grant", grant.id), ...props }, ctx("grants.create", "access grant", grant.id));
+    return { ...decodeRecord<AccessGrant>(props), etag };
+  }
+
+  async update(grant: AccessGrant): Promise<AccessGrant> {
+    const c = ctx("grants.update", "access grant", grant.id);
+    const expected = requireEtag("access grant", grant.id, grant.etag);
+    const props = encodeRecord("access grant", grant.id, grant);
+    const etag = await this.table.replace({ partitionKey: GRANTS, rowKey: keyPart("access grant", grant.id), ...props }, expected, c);
+    return { ...decodeRecord<AccessGrant>(props), etag };
+  }
+
+  async list(): Promise<AccessGrant[]> {
+    const out: AccessGrant[] = [];
+    for await (const row of this.table.query(odata`PartitionKey eq ${GRANTS}`, ctx("grants.list", "access grant", "*"))) out.push(withEtag<AccessGrant>(row));
+    return out.sort(byGrantedAt);
+  }
+}
+
+export class TableContactNoteStore implements ContactNoteStore {
+  constructor(private readonly table: TableGateway) {}
+
+  async add(note: RecordedContact): Promise<RecordedContact> {
+    const props = encodeRecord("contact note", note.id, note);
+    await this.table.create(
+      { partitionKey: keyPart("register entry", note.entryId), rowKey: contactRowKey(note), ...props },
+      ctx("contacts.add", "contact note", note.id),
+    );
+    return decodeRecord<RecordedContact>(props);
+  }
+
+  async listByEntry(entryId: string): Promise<RecordedContact[]> {
+    const out: RecordedContact[] = [];
+    const partition = keyPart("register entry", entryId);
+    for await (const row of this.table.query(odata`PartitionKey eq ${partition}`, ctx("contacts.list", "register entry", entryId))) {
+      out.push(decodeRecord<RecordedContact>(row));
+    }
+    return out;
+  }
+}
+
+export const PORTAL_TABLE_NAMES = { grants: "AccessGrants", contacts: "ContactNotes" } as const;
+
+export type PortalTableStoresOptions = {
+  tablePrefix?: string;
+  retry?: RetryOptions;
+  createTables?: boolean;
+  allowInsecureConnection?: boolean;
+} & ({ connectionString: string } | { tableEndpoint: string; credential: TokenCredential });
+
+export async function createPortalTableStores(options: PortalTableStoresOptions): Promise<PortalStores & { tableNames: Record<keyof typeof PORTAL_TABLE_NAMES, string> }> {
+  const prefix = options.tablePrefix ?? "calm";
+  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
+  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
+  const opts = clientOptions(options.retry, insecure);
+  const gateway = (name: string): TableGateway =>
+    new TableGateway("connectionString" in options
+      ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
+      : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts));
+  const grants = gateway(PORTAL_TABLE_NAMES.grants);
+  const contacts = gateway(PORTAL_TABLE_NAMES.contacts);
+  if (options.createTables ?? true) await Promise.all([grants.ensureTable(), contacts.ensureTable()]);
+  return {
+    grants: new TableAccessGrantStore(grants),
+    contacts: new TableContactNoteStore(contacts),
+    tableNames: { grants: grants.tableName, contacts: contacts.tableName },
+  };
+}

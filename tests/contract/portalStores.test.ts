@@ -1,0 +1,44 @@
+// The portal store contract on memory and on Azure Tables (Azurite started for this file), plus the
+// table-only guarantee that no text or name reaches a key.
+import assert from "node:assert/strict";
+import { TableClient } from "@azure/data-tables";
+import { createMemoryPortalStores } from "../../bot/src/adapters/memory/portal";
+import { createPortalTableStores } from "../../bot/src/adapters/tables/portal";
+import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { freshPrefix } from "../support/storeFixtures";
+import { aContact, aGrant, portalStoreContract } from "./portalStoreContract";
+
+portalStoreContract("memory", () => Promise.resolve(createMemoryPortalStores()));
+
+describe("portal stores on Azure Tables (Azurite)", function () {
+  this.timeout(60_000);
+  let azurite: RunningAzurite;
+  before(async () => {
+    azurite = await startAzurite({ inMemory: true });
+  });
+  after(async () => {
+    await azurite?.stop();
+  });
+
+  portalStoreContract("Azure Tables", () => createPortalTableStores({ connectionString: azurite.connectionString, tablePrefix: freshPrefix() }));
+
+  it("keeps names and notes out of partition and row keys", async () => {
+    const stores = await createPortalTableStores({ connectionString: azurite.connectionString, tablePrefix: freshPrefix() });
+    await stores.grants.create(aGrant({ principal: { kind: "user", id: "oid-42", displayName: "Alex Example" } }));
+    await stores.contacts.add(aContact("entry-1", { note: "Alex Example phoned politely" }));
+    for (const table of Object.values(stores.tableNames)) {
+      const client = TableClient.fromConnectionString(azurite.connectionString, table, { allowInsecureConnection: true });
+      for await (const row of client.listEntities()) {
+        const keys = `${row.partitionKey ?? ""} ${row.rowKey ?? ""}`.toLowerCase();
+        assert.ok(!keys.includes("alex") && !keys.includes("example"), `${table} key "${keys}"`);
+      }
+    }
+  });
+
+  it("creating the stores twice over the same tables is fine", async () => {
+    const prefix = freshPrefix();
+    await createPortalTableStores({ connectionString: azurite.connectionString, tablePrefix: prefix });
+    const again = await createPortalTableStores({ connectionString: azurite.connectionString, tablePrefix: prefix });
+    assert.deepEqual(await again.grants.list(), []);
+  });
+});
