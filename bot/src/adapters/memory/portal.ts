@@ -32,11 +32,11 @@ export class MemoryContactNoteStore implements ContactNoteStore {
   async add(note: RecordedContact): Promise<RecordedContact> {
     const key = `${keyPart("register entry", note.entryId)}/${contactRowKey(note)}`;
     const { etag: _etag, ...stored } = this.records.create(key, note.id, note);
-    return Promise.resolve(stored as RecordedContact);
+    return Promise.resolve(stored);
   }
 
   async listByEntry(entryId: string): Promise<RecordedContact[]> {
-    return Promise.resolve(this.records.list(`${keyPart("register entry", entryId)}/`).map(({ etag: _etag, ...note }) => note as RecordedContact));
+    return Promise.resolve(this.records.list(`${keyPart("register entry", entryId)}/`).map(({ etag: _etag, ...note }) => note));
   }
 }
 
