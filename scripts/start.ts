@@ -40,7 +40,8 @@ async function startStorage(): Promise<RunningAzurite> {
 }
 
 function startServer(connectionString: string): Promise<number> {
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "bot/src/index.ts")], {
+  // Node runs the server itself (tsx as a loader, not a wrapper process), so its pid is the server's.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bot/src/index.ts")], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     env: {
@@ -51,9 +52,12 @@ function startServer(connectionString: string): Promise<number> {
       CALM_POLICY_PRESET: preset,
       STORAGE_CONNECTION_STRING: connectionString,
       CALM_IDENTIFIER_HASH_KEY: LOCAL_HASH_KEY,
+      // The banner waits for the server's "listening" line, so it must log at info or finer.
+      CALM_LOG_LEVEL: env.CALM_LOG_LEVEL === "debug" ? "debug" : "info",
     },
   });
   children.push(child);
+  say(`Server is process ${String(child.pid)}.`);
   return new Promise((resolve, reject) => {
     let buffered = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
 
   say("Starting Azurite (local Azure Storage)…");
   azurite = await startStorage();
+  say(`Azurite is process ${String(azurite.process.pid)}.`);
   say(`Azurite tables at ${azurite.tableUrl}, blobs at ${azurite.blobUrl} (data in ${path.relative(ROOT, azurite.location) || "."})`);
 
   const stores = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: "calm", identifierHashKey: LOCAL_HASH_KEY });
