@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Caller, EntryView, RiskLevel } from "../../core/src/domain";
 import { LookupService } from "./services/lookup";
+import { ComposeGuardService } from "./services/composeGuard";
 import type { Stores } from "./ports/stores";
 import type { Clock, IdGenerator, Logger } from "./ports/system";
 import { Router, type Route } from "./adapters/http/router";
@@ -11,6 +12,7 @@ import { devSignInRoutes, healthRoutes, lookupRoutes, type HealthCheck } from ".
 import type { TokenValidator } from "./adapters/http/auth";
 import type { LocalIssuer } from "./adapters/http/devSignIn";
 import { apiHeaders } from "./adapters/http/securityHeaders";
+import { addinRoutes } from "./adapters/http/routes/addin";
 
 /** The policy in force, as the server needs it. Built from a profile by policyBinding.ts. */
 export interface PolicyBinding {
@@ -39,6 +41,8 @@ export interface AppDeps {
 
 export interface AppServices {
   lookup: LookupService;
+  /** Outlook add-in: recipients with contact restrictions, and the audited "send anyway" (issue 5). */
+  composeGuard: ComposeGuardService;
 }
 
 export interface App {
@@ -60,7 +64,8 @@ export function createApp(deps: AppDeps): App {
     registerName: deps.policy.registerName,
     viewFor: (caller, entry) => deps.policy.viewFor(caller, entry),
   });
-  const services: AppServices = { lookup };
+  const composeGuard = new ComposeGuardService({ lookup, stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger });
+  const services: AppServices = { lookup, composeGuard };
 
   const router = new Router({
     logger: deps.logger,
@@ -71,6 +76,7 @@ export function createApp(deps: AppDeps): App {
   const routes: Route[] = [
     ...healthRoutes(deps.healthChecks ?? [], deps.version ?? "dev"),
     ...lookupRoutes(lookup),
+    ...addinRoutes({ composeGuard, registerName: deps.policy.registerName }),
     ...(deps.devIssuer ? devSignInRoutes(deps.devIssuer) : []),
     ...(deps.extraRoutes?.(services) ?? []),
   ];

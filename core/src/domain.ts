@@ -121,6 +121,14 @@ export const IMMEDIATE_ACTIONS = [
 ] as const;
 export type ImmediateAction = (typeof IMMEDIATE_ACTIONS)[number];
 
+/** One contact in a report covering many contacts of an unreasonably persistent customer (East Suffolk 4.2). */
+export interface ContactLogItem {
+  at: IsoDateTime;
+  channel: ContactChannel;
+  /** A short note of what the contact was about. */
+  summary: string;
+}
+
 export interface Incident {
   id: string;
   /** Human reference shown to staff, e.g. `INC-0042`. */
@@ -131,6 +139,8 @@ export interface Incident {
   /** For a report covering many contacts of an unreasonably persistent customer (East Suffolk 4.2). */
   occurredUntil?: IsoDateTime;
   contactCount?: number;
+  /** The contacts a persistent-contact report covers, oldest first (East Suffolk 4.2). */
+  contacts?: ContactLogItem[];
   location: string;
   channel: ContactChannel;
   serviceArea: string;
@@ -191,6 +201,19 @@ export interface Case {
   decision?: DecisionRecord;
   /** Set when the chair (or deputy) made a high-risk emergency addition (Dorset 4.13.2). */
   emergency?: EmergencyAddition;
+  /** The decision body's members when the case was referred: they, and only they, vote on it. */
+  members?: StaffRef[];
+  chairId?: string;
+  /** When a vote or conflict declaration last changed the ballot. Every ballot write touches the case row in the
+   * same transaction, so the case's ETag guards the tally: a close worked out from a stale read fails and retries. */
+  ballotChangedAt?: IsoDateTime;
+  /** On a ratification case: the emergency case it ratifies (Dorset 4.13.2). */
+  ratifiesCaseId?: string;
+  /** Guidance lines and SPOC the referring manager recommends for the register entry. */
+  recommendedGuidance?: string[];
+  recommendedSpoc?: SinglePointOfContact;
+  /** The register entry the decision created or changed. */
+  entryId?: string;
   etag?: string;
 }
 

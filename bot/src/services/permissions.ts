@@ -19,6 +19,9 @@ export const PERMISSIONS = {
   "me.read": { audience: "signed-in", description: "Anyone signed in may see who CALM thinks they are and their roles." },
   "senders.check": { audience: STAFF, description: "Any member of staff, councillor or contractor may check whether email senders are listed; each sees only their tier." },
   "lookup.search": { audience: STAFF, description: "Any member of staff, councillor or contractor may look a person or address up; each sees only their tier." },
+  "addin.use": { audience: STAFF, description: "Anyone with a CALM role may use the Outlook add-in: it reads the register's name and the reasons offered for sending anyway." },
+  "addin.recipients.check": { audience: STAFF, description: "Anyone with a CALM role may check, while writing an email, whether a recipient has a contact restriction and who their single point of contact is; each sees only their tier." },
+  "addin.sendAnyway": { audience: STAFF, description: "Anyone with a CALM role may send to a recipient with a contact restriction after giving a reason; the reason is audited against the entry." },
   "policy.read": { audience: STAFF, description: "Anyone with a CALM role may read the policy in force in plain language." },
 } as const satisfies Record<string, PermissionRule>;
 

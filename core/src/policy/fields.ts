@@ -78,6 +78,7 @@ export const PROFILE_FIELDS: readonly FieldDoc[] = [
   { path: "emailDivert", meaning: "Email divert to the SPOC: ward councillors choose; customer told" },
   { path: "reporting.cadence", meaning: "Reporting cycle" },
   { path: "reporting.to", meaning: "Who receives reports" },
+  { path: "incidentReports.multiContactCategories", meaning: "Incident categories where one report may cover many contacts (not set: one report per incident)" },
 ];
 
 function isPeriod(value: unknown): value is Period {

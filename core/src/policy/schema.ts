@@ -360,6 +360,12 @@ const emailDivertSchema = z.strictObject({
   customerTold: z.boolean().nullable(),
 });
 
+const incidentReportsSchema = z.strictObject({
+  /** Categories where one report may cover many contacts (East Suffolk 4.2: unreasonably persistent contact);
+   * null where the policy is silent, so each incident is its own report. */
+  multiContactCategories: uniqueList(incidentCategory, "category").nullable(),
+});
+
 const reportingSchema = z.strictObject({
   cadence: periodSchema.nullable(),
   to: text.nullable(),
@@ -391,6 +397,8 @@ export const policyProfileSchema = z.strictObject({
   markerNotifications: markerNotificationsSchema.nullable(),
   emailDivert: emailDivertSchema.nullable(),
   reporting: reportingSchema,
+  /** How incidents are reported. Optional in a council's own file (older files leave it out). */
+  incidentReports: incidentReportsSchema.default({ multiContactCategories: null }),
   /** Field path → policy section, e.g. { "appeal.window": "Dorset 6.1" }. */
   sources: z.record(z.string(), text),
   /** Field path → a plain note: why a field is null (the policy is silent) or how a passage was read. */

@@ -6,3 +6,4 @@ export * from "./access";
 export * from "./letters";
 export * from "./restrictions";
 export * from "./appeals";
+export * from "./emailContact";

@@ -169,6 +169,7 @@ export const dorset: PolicyProfile = {
   markerNotifications: null,
   emailDivert: { wardCouncillorsChoose: true, customerTold: true }, // 4.12
   reporting: { cadence: null, to: null },
+  incidentReports: { multiContactCategories: null },
 
   sources: {
     "register.name": "Dorset 4.1",
@@ -209,6 +210,7 @@ export const dorset: PolicyProfile = {
   },
 
   notes: {
+    "incidentReports.multiContactCategories": "The policy does not say one report can cover many contacts, so each contact is reported on its own.",
     "register.shortName": "The protocol uses no abbreviation for the schedule.",
     "decisionBody.majority":
       "4.9 says inclusion is \"based on a majority vote (four panel members)\". Read with 4.4 (quorum of four) as a majority of the votes cast by a quorate panel. A council that reads it as four votes in favour can set minimumInFavour to 4.",

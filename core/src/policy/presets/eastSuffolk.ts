@@ -160,8 +160,11 @@ export const eastSuffolk: PolicyProfile = {
   markerNotifications: { events: ["added", "removed"], markersMustBeRemovable: true },
   emailDivert: null,
   reporting: { cadence: null, to: "the Health and Safety Committee" }, // 3.2
+  // 4.2: "a single report can be completed covering multiple individual contacts" for persistent contact.
+  incidentReports: { multiContactCategories: ["unreasonably-persistent-contact"] },
 
   sources: {
+    "incidentReports.multiContactCategories": "East Suffolk 4.2",
     "register.name": "East Suffolk 3",
     "register.shortName": "East Suffolk 3",
     decisionBody: "East Suffolk 3.2",

@@ -127,6 +127,7 @@ export const tamworth: PolicyProfile = {
   // Revision history (8 November 2017): the Head of Customer Services reports quarterly to the Leadership Team;
   // 4: the Corporate Management Team reviews the performance reports.
   reporting: { cadence: { count: 3, unit: "months" }, to: "the Leadership Team and the Corporate Management Team" },
+  incidentReports: { multiContactCategories: null },
 
   sources: {
     decisionBody: "Tamworth 4",
@@ -141,6 +142,7 @@ export const tamworth: PolicyProfile = {
   },
 
   notes: {
+    "incidentReports.multiContactCategories": "The policy does not say one report can cover many contacts, so each contact is reported on its own.",
     "register.name": "The policy names no register: customers managed under it are recorded on the corporate CRM (4).",
     "register.shortName": "The policy names no register.",
     "decisionBody.quorum": "One officer decides (4, 9); there is no vote.",

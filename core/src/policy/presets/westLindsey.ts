@@ -157,6 +157,7 @@ export const westLindsey: PolicyProfile = {
   markerNotifications: null,
   emailDivert: null,
   reporting: { cadence: null, to: null },
+  incidentReports: { multiContactCategories: null },
 
   sources: {
     decisionBody: "West Lindsey 11.2",
@@ -182,6 +183,7 @@ export const westLindsey: PolicyProfile = {
   },
 
   notes: {
+    "incidentReports.multiContactCategories": "The policy does not say one report can cover many contacts, so each contact is reported on its own.",
     "register.name": "The policy names no register: it records restrictions on contact (12-15).",
     "register.shortName": "The policy names no register.",
     "decisionBody.quorum": "The Determination Team \"will reach their own conclusion\" (11.2); no quorum is set.",

@@ -133,6 +133,7 @@ export const westOxfordshire: PolicyProfile = {
   markerNotifications: null,
   emailDivert: null,
   reporting: { cadence: null, to: null },
+  incidentReports: { multiContactCategories: null },
 
   sources: {
     register: "West Oxfordshire, UCBR",
@@ -153,6 +154,7 @@ export const westOxfordshire: PolicyProfile = {
   },
 
   notes: {
+    "incidentReports.multiContactCategories": "The policy does not say one report can cover many contacts, so each contact is reported on its own.",
     "decisionBody.quorum": "One officer decides (the business manager or Head of Service); there is no vote.",
     "decisionBody.majority": "One officer decides; there is no vote.",
     "decisionBody.tieBreak": "One officer decides; there is no vote.",

@@ -1,0 +1,65 @@
+// Routes only the Outlook add-in needs (issue 5): its settings, the compose-time recipient check (contact
+// restrictions and the SPOC, so the SPOC is never stopped) and the audited "send anyway". Sender checks in read
+// mode use POST /api/senders/check, and reports use the incident API; nothing here duplicates them.
+// Personal data never goes in a URL: addresses travel in the body.
+import { z } from "zod";
+import { defineRoute, HttpError, type Route } from "../router";
+import { SEND_ANYWAY_REASON_IDS, SEND_ANYWAY_REASONS, type ComposeGuardService, type SendAnywayReason } from "../../../services/composeGuard";
+
+const address = z.string({ message: "must be text" }).max(320, { message: "must be at most 320 characters" });
+
+const recipientsBody = z.object({
+  addresses: z.array(address, { message: "must be a list of email addresses" })
+    .min(1, { message: "must list at least one address" })
+    .max(100, { message: "must list at most 100 addresses" }),
+  /** The mailbox the email goes from when it is not the signed-in person's own (a shared SPOC inbox). */
+  from: address.optional(),
+}).strict();
+
+const sendAnywayBody = recipientsBody.extend({
+  reason: z.enum(SEND_ANYWAY_REASON_IDS as [SendAnywayReason, ...SendAnywayReason[]], { message: `must be one of ${SEND_ANYWAY_REASON_IDS.join(", ")}` }),
+  note: z.string({ message: "must be text" }).max(500, { message: "must be at most 500 characters" }).optional(),
+}).strict();
+
+export function addinRoutes(deps: { composeGuard: ComposeGuardService; registerName: string }): Route[] {
+  return [
+    defineRoute({
+      id: "addin.settings",
+      method: "GET",
+      path: "/api/addin/settings",
+      permission: "addin.use",
+      async handler() {
+        return {
+          status: 200,
+          json: {
+            registerName: deps.registerName,
+            sendAnywayReasons: SEND_ANYWAY_REASON_IDS.map((id) => ({ id, label: SEND_ANYWAY_REASONS[id] })),
+          },
+        };
+      },
+    }),
+    defineRoute({
+      id: "addin.recipients.check",
+      method: "POST",
+      path: "/api/addin/recipients/check",
+      permission: "addin.recipients.check",
+      body: recipientsBody,
+      async handler({ caller, body }) {
+        const results = await deps.composeGuard.checkRecipients(caller!, body.addresses, body.from);
+        return { status: 200, json: { results } };
+      },
+    }),
+    defineRoute({
+      id: "addin.sendAnyway",
+      method: "POST",
+      path: "/api/addin/send-anyway",
+      permission: "addin.sendAnyway",
+      body: sendAnywayBody,
+      async handler({ caller, body }) {
+        const outcome = await deps.composeGuard.recordSendAnyway(caller!, body);
+        if (!outcome.ok) throw new HttpError(409, outcome.code, outcome.message);
+        return { status: 201, json: { recorded: outcome.recorded, at: outcome.at } };
+      },
+    }),
+  ];
+}
