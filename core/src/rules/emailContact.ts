@@ -35,12 +35,12 @@ export interface EmailContactCheck {
 export function emailEffectOf(restriction: Pick<Restriction, "kind" | "params">): EmailEffect | undefined {
   switch (restriction.kind) {
     // Dorset 4.11: contact only through the SPOC, so anyone else replying by mistake is exactly what to stop.
-    case "single-point-of-contact":
     // Dorset 4.12: their mail is diverted to the SPOC; a reply from anyone else undoes the point of the divert.
-    case "email-divert":
     // East Suffolk 4.5.2, West Lindsey 16: correspondence is read and filed without acknowledgement.
+    // A support worker: contact goes through them, not to the person directly.
+    case "single-point-of-contact":
+    case "email-divert":
     case "correspondence-filed-without-acknowledgement":
-    // Contact goes through their support worker, not to them directly.
     case "contact-via-support-worker":
       return "stop";
     // One channel only: an email is a breach unless email is that channel.
