@@ -497,6 +497,10 @@ export interface AuditEvent {
   /** Hash chain (issue 8): the previous event's hash and this event's. */
   prevHash?: string;
   hash?: string;
+  /** Set by the audit store (docs/security.md "Audit chain"): which chain the event is in, and its place there
+   * (1, 2, 3… with no gaps), so a deleted or altered event can be named. */
+  chainId?: string;
+  seq?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------

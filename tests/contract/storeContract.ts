@@ -2,7 +2,7 @@
 // the memory stores used by unit tests behave like the table stores used in production.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import type { RegisterEntry, Subject } from "../../core/src/domain";
+import type { AuditEvent, RegisterEntry, Subject } from "../../core/src/domain";
 import { AlreadyExistsError, ConcurrencyError, NotFoundError, StoreLimitError } from "../../bot/src/ports/errors";
 import type { Stores } from "../../bot/src/ports/stores";
 import {
@@ -35,6 +35,12 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 const sortIds = (ids: string[]) => [...ids].sort();
+
+/** An audit event without the fields the store sets (the hash chain). */
+function withoutChain(e: AuditEvent): Omit<AuditEvent, "chainId" | "seq" | "prevHash" | "hash"> {
+  const { chainId: _c, seq: _s, prevHash: _p, hash: _h, ...rest } = e;
+  return rest;
+}
 
 export function storeContract(name: string, h: StoreContractHarness): void {
   describe(`store contract: ${name}`, function () {
@@ -415,7 +421,7 @@ export function storeContract(name: string, h: StoreContractHarness): void {
 
         const bySubject = await stores.audit.listBySubject(subjectId);
         assert.deepEqual(bySubject.map((e) => e.at), [times[1], times[2], times[0], times[3]]);
-        assert.deepEqual(bySubject[0], events[1], "every field kept");
+        assert.deepEqual(withoutChain(bySubject[0]!), withoutChain(events[1]!), "every field kept");
         assert.deepEqual((await stores.audit.listBySubject(subjectId, 2)).map((e) => e.at), [times[1], times[2]]);
 
         const byA = await stores.audit.listByActor("officer-a");
@@ -432,6 +438,47 @@ export function storeContract(name: string, h: StoreContractHarness): void {
         await stores.audit.append(e);
         assert.equal((await stores.audit.listBySubject(e.subjectId!)).length, 1);
         assert.equal((await stores.audit.listByActor(e.actorId)).length, 1);
+        const check = await stores.audit.verify();
+        assert.equal(check.events, 1, "chained once");
+        assert.ok(check.intact, JSON.stringify(check.problems));
+      });
+
+      it("chains every event: seq 1, 2, 3…, each linked to the one before, whatever hash the caller sent", async () => {
+        const subjectId = randomUUID();
+        for (let i = 0; i < 5; i++) await stores.audit.append(anAuditEvent({ subjectId, at: `2026-11-02T09:00:0${i}.000Z` }));
+        const listed = (await stores.audit.listBySubject(subjectId)).reverse();
+        assert.deepEqual(listed.map((e) => e.seq), [1, 2, 3, 4, 5]);
+        assert.equal(listed[0]!.prevHash, "0".repeat(64), "the first event links to the genesis hash");
+        for (let i = 1; i < listed.length; i++) assert.equal(listed[i]!.prevHash, listed[i - 1]!.hash);
+        for (const e of listed) {
+          assert.match(e.hash ?? "", /^[0-9a-f]{64}$/);
+          assert.notEqual(e.hash, "b".repeat(64), "the store sets the hash, not the caller");
+          assert.equal(e.chainId, listed[0]!.chainId);
+        }
+        const check = await stores.audit.verify();
+        assert.ok(check.intact, JSON.stringify(check.problems));
+        assert.equal(check.events, 5);
+        assert.equal(check.problemCount, 0);
+        assert.deepEqual(check.chains.map((c) => [c.events, c.headSeq, c.headHash]), [[5, 5, listed[4]!.hash]]);
+      });
+
+      it("an empty log verifies as intact", async () => {
+        const check = await stores.audit.verify();
+        assert.equal(check.intact, true);
+        assert.equal(check.events, 0);
+      });
+
+      it("stays one unbroken chain when many appends (and a second instance) run at once", async () => {
+        const other = await h.sibling(stores);
+        const subjectId = randomUUID();
+        const events = Array.from({ length: 60 }, (_, i) => anAuditEvent({ subjectId, actorId: `officer-${i % 3}`, at: new Date(Date.parse(AT) + i * 1000).toISOString() }));
+        await Promise.all(events.map((e, i) => (i % 2 === 0 ? stores : other).audit.append(e)));
+        const check = await stores.audit.verify();
+        assert.ok(check.intact, JSON.stringify(check.problems));
+        assert.equal(check.events, 60);
+        const listed = await stores.audit.listBySubject(subjectId);
+        assert.equal(listed.length, 60);
+        assert.deepEqual(listed.map((e) => e.seq).sort((a, b) => a! - b!), Array.from({ length: 60 }, (_, i) => i + 1), "no seq used twice, none skipped");
       });
     });
 

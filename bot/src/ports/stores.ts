@@ -69,12 +69,43 @@ export interface CaseStore {
 }
 
 export interface AuditStore {
-  /** Append-only. */
+  /** Append-only, hash-chained (docs/security.md "Audit chain"): the store sets `chainId`, `seq`, `prevHash`
+   * and `hash`; whatever the caller put there is replaced. Appending the same event id again is a retry and
+   * adds nothing. Safe when several instances append at once. */
   append(event: AuditEvent): Promise<void>;
   /** Newest first. */
   listBySubject(subjectId: string, limit?: number): Promise<AuditEvent[]>;
   /** Newest first. */
   listByActor(actorId: string, limit?: number): Promise<AuditEvent[]>;
+  /** Reads every chain from its first event and every listing copy: whether the log is intact, and which
+   * events are not. `repair` rewrites listing copies that are missing (a crash between the chain write and the
+   * listing writes); it never changes the chain. */
+  verify(options?: { repair?: boolean }): Promise<AuditVerification>;
+}
+
+export interface AuditChainProblem {
+  /** altered: content differs from its hash · broken-link: prevHash does not match the event before ·
+   * missing: seq gap · head-mismatch: events cut off the end · index-altered / index-missing / not-chained:
+   * a listing copy differs from, is missing from, or is not in the chain. */
+  kind: "altered" | "broken-link" | "missing" | "head-mismatch" | "index-altered" | "index-missing" | "not-chained";
+  chainId?: string;
+  seq?: number;
+  eventId?: string;
+  /** Plain words, naming the event by chain, seq and id only. */
+  message: string;
+}
+
+export interface AuditVerification {
+  intact: boolean;
+  checkedAt: string;
+  chains: { chainId: string; events: number; headSeq: number; headHash: string }[];
+  /** Chained events read. */
+  events: number;
+  /** All problems found; `problems` lists the first hundred. */
+  problemCount: number;
+  problems: AuditChainProblem[];
+  /** Listing copies rewritten from the chain (with `repair`). */
+  repaired?: number;
 }
 
 /** Human references: `CAL-0042`, `INC-0042`, `CASE-0042`. Never reused, safe under concurrency. */

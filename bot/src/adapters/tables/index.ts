@@ -47,6 +47,8 @@ interface CommonOptions {
   /** Plain http (Azurite). Default: true when the endpoint is http://. */
   allowInsecureConnection?: boolean;
   changeFeed?: ChangeFeedOptions;
+  /** Which audit hash chain this instance appends to (default "main"; docs/security.md "Audit chain"). */
+  auditChainId?: string;
 }
 
 export type TableStoresOptions = CommonOptions &
@@ -110,7 +112,7 @@ export async function createTableStores(options: TableStoresOptions): Promise<Ta
     register: new TableRegisterStore(g.register, changeFeed),
     incidents: new TableIncidentStore(g.incidents, g.incidentsBySubject),
     cases: new TableCaseStore(g.cases, g.casesByStatus),
-    audit: new TableAuditStore(g.audit),
+    audit: new TableAuditStore(g.audit, { chainId: options.auditChainId }),
     references: new TableReferenceCounter(g.counters),
     changeFeed,
     tableNames,
