@@ -66,7 +66,15 @@ export interface CaseStore {
   listVotes(caseId: string): Promise<Vote[]>;
   putConflict(conflict: ConflictDeclaration): Promise<ConflictDeclaration>;
   listConflicts(caseId: string): Promise<ConflictDeclaration[]>;
+  /** Writes a vote (one per member: it replaces theirs) or a conflict declaration together with a touch of the
+   * case row (`ballotChangedAt`), in one transaction, only if the case still has `caseEtag`; ConcurrencyError if
+   * not, NotFoundError if there is no such case. So the case's ETag guards the tally: a close worked out from a
+   * ballot read before this write fails and re-reads, and a write racing a close sees the case decided.
+   * Returns the case's new etag. */
+  writeBallot(caseId: string, caseEtag: string, change: BallotChange): Promise<{ caseEtag: string }>;
 }
+
+export type BallotChange = { at: string } & ({ vote: Vote; conflict?: undefined } | { conflict: ConflictDeclaration; vote?: undefined });
 
 export interface AuditStore {
   /** Append-only, hash-chained (docs/security.md "Audit chain"): the store sets `chainId`, `seq`, `prevHash`

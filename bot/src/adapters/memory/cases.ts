@@ -1,6 +1,8 @@
 // In-memory CaseStore: same keys, limits, copies and errors as TableCaseStore (tests/contract).
 import type { Case, CaseStatus, ConflictDeclaration, Vote } from "../../../../core/src/domain";
-import type { CaseStore } from "../../ports/stores";
+import { ConcurrencyError, NotFoundError } from "../../ports/errors";
+import type { BallotChange, CaseStore } from "../../ports/stores";
+import { encodeRecord } from "../tables/codec";
 import { keyPart } from "../tables/keys";
 import { MemoryRecords } from "./records";
 
@@ -46,6 +48,23 @@ export class MemoryCaseStore implements CaseStore {
 
   async listConflicts(caseId: string): Promise<ConflictDeclaration[]> {
     return Promise.resolve(this.conflicts.list(`${keyPart("case", caseId)}|`).map(withoutEtag));
+  }
+
+  async writeBallot(caseId: string, caseEtag: string, change: BallotChange): Promise<{ caseEtag: string }> {
+    const key = keyPart("case", caseId);
+    const ballotCaseId = change.vote ? change.vote.caseId : change.conflict.caseId;
+    if (ballotCaseId !== caseId) throw new TypeError(`A ballot write for case ${caseId} carries case ${ballotCaseId}.`);
+    // Everything that can fail is checked before anything is written (one transaction, like the table's).
+    if (change.vote) encodeRecord("vote", `${caseId}/${change.vote.voter.id}`, change.vote);
+    else encodeRecord("conflict declaration", `${caseId}/${change.conflict.member.id}`, change.conflict);
+    const current = this.cases.read(key);
+    if (!current) throw new NotFoundError("case", caseId);
+    if (current.etag !== caseEtag) throw new ConcurrencyError("case", caseId);
+    const { etag: _etag, ...record } = current;
+    const touched = this.cases.replace(key, caseId, { ...record, ballotChangedAt: change.at }, caseEtag);
+    if (change.vote) this.votes.upsert(`${key}|${keyPart("voter", change.vote.voter.id)}`, `${caseId}/${change.vote.voter.id}`, change.vote);
+    else this.conflicts.upsert(`${key}|${keyPart("member", change.conflict.member.id)}`, `${caseId}/${change.conflict.member.id}`, change.conflict);
+    return Promise.resolve({ caseEtag: touched.etag });
   }
 }
 

@@ -7,10 +7,10 @@
 import { odata } from "@azure/data-tables";
 import type { Case, CaseStatus, ConflictDeclaration, Vote } from "../../../../core/src/domain";
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../../ports/errors";
-import type { CaseStore } from "../../ports/stores";
+import type { BallotChange, CaseStore } from "../../ports/stores";
 import { decodeRecord, encodeRecord } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
-import type { StoredRow, TableGateway } from "./gateway";
+import { transactionOf, type StoredRow, type TableGateway } from "./gateway";
 import { readMany, removeStaleIndexRow } from "./incidents";
 import { keyPart, prefixEnd } from "./keys";
 
@@ -98,6 +98,25 @@ export class TableCaseStore implements CaseStore {
   async listConflicts(caseId: string): Promise<ConflictDeclaration[]> {
     const rows = await this.listRows(caseId, CONFLICT_PREFIX, "listConflicts");
     return rows.map((row) => decodeRecord<ConflictDeclaration>(row));
+  }
+
+  async writeBallot(caseId: string, caseEtag: string, change: BallotChange): Promise<{ caseEtag: string }> {
+    const pk = keyPart("case", caseId);
+    const ballotCaseId = change.vote ? change.vote.caseId : change.conflict.caseId;
+    if (ballotCaseId !== caseId) throw new TypeError(`A ballot write for case ${caseId} carries case ${ballotCaseId}.`);
+    const row = change.vote
+      ? { partitionKey: pk, rowKey: VOTE_PREFIX + keyPart("voter", change.vote.voter.id), ...encodeRecord("vote", `${caseId}/${change.vote.voter.id}`, change.vote) }
+      : { partitionKey: pk, rowKey: CONFLICT_PREFIX + keyPart("member", change.conflict.member.id), ...encodeRecord("conflict declaration", `${caseId}/${change.conflict.member.id}`, change.conflict) };
+    // One partition, one transaction: the ballot row and an If-Match merge of the case row. A stale etag fails
+    // the whole batch (412 → ConcurrencyError), so no vote is ever counted by a close that did not see it.
+    const actions = transactionOf((t) => {
+      t.upsertEntity(row, "Replace");
+      t.updateEntity({ partitionKey: pk, rowKey: CASE_ROW, ballotChangedAt: change.at }, "Merge", { etag: caseEtag });
+    });
+    const etags = await this.cases.transaction(actions, this.ctx("writeBallot", "case", caseId));
+    const etag = etags[1];
+    if (!etag) throw new Error(`The store did not return the case's new etag for cases.writeBallot; read the case ${caseId} again.`);
+    return { caseEtag: etag };
   }
 
   private async listRows(caseId: string, prefix: string, operation: string): Promise<StoredRow[]> {
