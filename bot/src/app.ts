@@ -3,6 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Caller, EntryView, RiskLevel } from "../../core/src/domain";
+import type { PolicyProfile } from "../../core/src/policy/schema";
+import type { TierGrant } from "../../core/src/rules/access";
 import { LookupService } from "./services/lookup";
 import { ComposeGuardService } from "./services/composeGuard";
 import type { Stores } from "./ports/stores";
@@ -13,12 +15,22 @@ import type { TokenValidator } from "./adapters/http/auth";
 import type { LocalIssuer } from "./adapters/http/devSignIn";
 import { apiHeaders } from "./adapters/http/securityHeaders";
 import { addinRoutes } from "./adapters/http/routes/addin";
+import { portalRoutes } from "./adapters/http/routes/portal";
+import { createMemoryPortalStores } from "./adapters/memory/portal";
+import { AccessGrantService } from "./services/portal/grants";
+import { PortalService, type PortalDeps } from "./services/portal/portal";
+import type { PortalStores } from "./ports/portal";
+import type { StaffDirectory } from "./ports/directory";
 
 /** The policy in force, as the server needs it. Built from a profile by policyBinding.ts. */
 export interface PolicyBinding {
   presetId: string;
   registerName: string;
-  viewFor(caller: Caller, entry: { riskLevel: RiskLevel; isPremises: boolean }): EntryView;
+  /** `grants`: the caller's individual access grants (AccessGrantService.grantsFor), which can only widen the view. */
+  viewFor(caller: Caller, entry: { riskLevel: RiskLevel; isPremises: boolean }, grants?: TierGrant[]): EntryView;
+  /** The profile itself, for rules beyond the view (the portal's settings page, restriction catalogue). Test
+   * bindings may leave it out; the routes that need it then say the policy is not loaded. */
+  profile?: PolicyProfile;
 }
 
 export interface AppDeps {
@@ -35,6 +47,13 @@ export interface AppDeps {
   healthChecks?: HealthCheck[];
   /** More routes from later features (bot endpoint, tab API, Graph notifications). */
   extraRoutes?(services: AppServices): Route[];
+  /** The staff portal's stores (access grants, recorded contact). index.ts passes table stores; tests may leave
+   * it out for memory ones. */
+  portalStores?: PortalStores;
+  /** Names behind staff ids and people to grant access to: Graph on behalf of the user, or the local personas. */
+  directory?: StaffDirectory;
+  /** More for the portal from later features: timeline sources, work-list sections, diverts. */
+  portal?: Pick<PortalDeps, "timelineSources" | "workSections" | "diverts" | "indexOptions">;
   /** Serves static pages for requests no route matches. */
   staticFallback?(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean>;
 }
@@ -43,6 +62,9 @@ export interface AppServices {
   lookup: LookupService;
   /** Outlook add-in: recipients with contact restrictions, and the audited "send anyway" (issue 5). */
   composeGuard: ComposeGuardService;
+  /** Staff portal (issue 4): access grants (which feed every view) and the portal's use cases. */
+  grants: AccessGrantService;
+  portal: PortalService;
 }
 
 export interface App {
@@ -56,16 +78,31 @@ export interface App {
 }
 
 export function createApp(deps: AppDeps): App {
+  const portalStores = deps.portalStores ?? createMemoryPortalStores();
+  const grants = new AccessGrantService({ store: portalStores.grants, audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger });
   const lookup = new LookupService({
     stores: deps.stores,
     clock: deps.clock,
     ids: deps.ids,
     logger: deps.logger,
     registerName: deps.policy.registerName,
-    viewFor: (caller, entry) => deps.policy.viewFor(caller, entry),
+    // Access grants widen the policy's view on every surface (Dorset 7.1), held in memory for the hot path.
+    viewFor: (caller, entry) => deps.policy.viewFor(caller, entry, grants.grantsFor(caller)),
+  });
+  const portal = new PortalService({
+    stores: deps.stores,
+    portalStores,
+    policy: deps.policy,
+    grants,
+    clock: deps.clock,
+    ids: deps.ids,
+    logger: deps.logger,
+    subjectChanged: (id) => lookup.subjectChanged(id),
+    ...(deps.directory ? { directory: deps.directory } : {}),
+    ...deps.portal,
   });
   const composeGuard = new ComposeGuardService({ lookup, stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger });
-  const services: AppServices = { lookup, composeGuard };
+  const services: AppServices = { lookup, composeGuard, grants, portal };
 
   const router = new Router({
     logger: deps.logger,
@@ -76,6 +113,7 @@ export function createApp(deps: AppDeps): App {
   const routes: Route[] = [
     ...healthRoutes(deps.healthChecks ?? [], deps.version ?? "dev"),
     ...lookupRoutes(lookup),
+    ...portalRoutes(portal, grants),
     ...addinRoutes({ composeGuard, registerName: deps.policy.registerName }),
     ...(deps.devIssuer ? devSignInRoutes(deps.devIssuer) : []),
     ...(deps.extraRoutes?.(services) ?? []),
@@ -96,6 +134,8 @@ export function createApp(deps: AppDeps): App {
     async start(port, host = "127.0.0.1") {
       await lookup.load();
       lookup.startPolling(deps.indexPollMs ?? 500);
+      await grants.load();
+      grants.startPolling();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
@@ -109,6 +149,7 @@ export function createApp(deps: AppDeps): App {
     },
     async stop(drainMs = 10_000) {
       await lookup.stop();
+      await grants.stop();
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -35,6 +35,7 @@ export function bindPolicy(profile: PolicyProfile): PolicyBinding {
   return {
     presetId: profile.id,
     registerName: registerName(profile),
-    viewFor: (caller, entry) => entryViewFor(profile, caller.roles, entry),
+    viewFor: (caller, entry, grants) => entryViewFor(profile, caller.roles, entry, grants),
+    profile,
   };
 }

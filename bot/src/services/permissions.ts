@@ -23,6 +23,18 @@ export const PERMISSIONS = {
   "addin.recipients.check": { audience: STAFF, description: "Anyone with a CALM role may check, while writing an email, whether a recipient has a contact restriction and who their single point of contact is; each sees only their tier." },
   "addin.sendAnyway": { audience: STAFF, description: "Anyone with a CALM role may send to a recipient with a contact restriction after giving a reason; the reason is audited against the entry." },
   "policy.read": { audience: STAFF, description: "Anyone with a CALM role may read the policy in force in plain language." },
+  // The staff portal (issue 4). Which entries a caller sees is still the policy's tier rule, widened by grants.
+  "portal.meta": { audience: STAFF, description: "Anyone with a CALM role may open the staff portal: which pages they have and the words for the form choices." },
+  "register.browse": { audience: STAFF, description: "Anyone with a CALM role may search and filter the register in the portal; each sees only the entries their tier and grants allow, in summary or full." },
+  "register.unlisted": { audience: ["manager", "panel-member", "chair", "register-admin"], description: "Managers, the decision body and register administrators also see people reported but not (yet) on the register, to refer them." },
+  "subjects.read": { audience: STAFF, description: "Anyone with a CALM role may open a person's or place's page at the tier they may see; history only with full access." },
+  "restrictions.edit": { audience: ["manager", "register-admin"], description: "Record owners (managers) and register administrators may change the restrictions of an entry they see in full." },
+  "contacts.record": { audience: ["officer", "manager", "panel-member", "chair", "register-admin"], description: "Staff who deal with a listed person may record positive or neutral contact for the next review (East Suffolk 4.7)." },
+  "reviews.read": { audience: ["manager", "panel-member", "chair", "register-admin", "appeal-officer"], description: "Managers, the decision body, register administrators and appeal officers may list reviews due and appeals in progress." },
+  "grants.read": { audience: ["register-admin", "chair", "auditor"], description: "Register administrators, chairs and auditors may see who has access to which tiers, why, and who granted it (Dorset 7.2)." },
+  "grants.manage": { audience: ["register-admin", "chair"], description: "Register administrators and chairs may grant and revoke access to the register (Dorset 7.1: on a need-to-know basis)." },
+  "audit.subject": { audience: ["auditor", "register-admin"], description: "Auditors (the Information Asset Owner, the DPO) and register administrators may read who did what to a subject's record." },
+  "directory.search": { audience: ["register-admin", "chair"], description: "Those who grant access may search the staff directory for a person or group." },
 } as const satisfies Record<string, PermissionRule>;
 
 export type PermissionId = keyof typeof PERMISSIONS;
