@@ -157,7 +157,8 @@ export interface DivertStore {
   getCouncillor(mailbox: string): Promise<CouncillorPreference | undefined>;
   /** A councillor's own choice: the latest one stands (no etag needed). */
   putCouncillor(preference: CouncillorPreference): Promise<CouncillorPreference>;
-  listOptedInCouncillors(): Promise<CouncillorPreference[]>;
+  /** Every councillor's choice, in and out (one read, however many mailboxes a divert covers). */
+  listCouncillors(): Promise<CouncillorPreference[]>;
 
   /** Takes or renews the lease that lets one server instance run the jobs of an entry. True if `owner`
    * holds it until `until` afterwards; false if another owner's lease has not expired by `now`. */

@@ -98,8 +98,8 @@ export class MemoryDivertStore implements DivertStore {
     return Promise.resolve(this.councillors.upsert(preference.mailbox, "councillor", preference).record);
   }
 
-  async listOptedInCouncillors(): Promise<CouncillorPreference[]> {
-    return Promise.resolve(this.councillors.list("", (c) => c.optedIn));
+  async listCouncillors(): Promise<CouncillorPreference[]> {
+    return Promise.resolve(this.councillors.list());
   }
 
   async acquireLease(entryId: string, owner: string, until: string, now: string): Promise<boolean> {

@@ -70,15 +70,22 @@ export class TableDivertJobStore implements DivertJobStore {
     const jobProps = encodeRecord("divert job", job.id, job);
     if (await this.jobs.get(pk, JOB_ROW, c)) throw new AlreadyExistsError("divert job", job.id);
     // Mailbox rows first, the job row last: a job is only visible once all its rows are there.
-    for (let i = 0; i < rows.length; i += MAX_TRANSACTION_ACTIONS) {
-      const chunk = rows.slice(i, i + MAX_TRANSACTION_ACTIONS);
-      await this.jobs.transaction(
-        transactionOf((t) => {
-          for (const row of chunk) t.createEntity({ partitionKey: pk, rowKey: this.rowKey(row.mailbox), ...encodeRecord("divert mailbox row", job.id, row) });
-        }),
-        c,
-      );
-    }
+    const chunks: DivertMailboxRow[][] = [];
+    for (let i = 0; i < rows.length; i += MAX_TRANSACTION_ACTIONS) chunks.push(rows.slice(i, i + MAX_TRANSACTION_ACTIONS));
+    // A few transactions at a time: a 5,000-mailbox job is 50 of them.
+    let next = 0;
+    const writer = async (): Promise<void> => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++]!;
+        await this.jobs.transaction(
+          transactionOf((t) => {
+            for (const row of chunk) t.createEntity({ partitionKey: pk, rowKey: this.rowKey(row.mailbox), ...encodeRecord("divert mailbox row", job.id, row) });
+          }),
+          c,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, chunks.length) }, () => writer()));
     await this.indexJob(job, c);
     const etag = await this.jobs.create({ partitionKey: pk, rowKey: JOB_ROW, ...jobProps }, c);
     return { ...decodeRecord<DivertJob>(jobProps), etag };
@@ -197,9 +204,9 @@ export class TableDivertStore implements DivertStore {
     return { ...decodeRecord<CouncillorPreference>(props), etag };
   }
 
-  async listOptedInCouncillors(): Promise<CouncillorPreference[]> {
+  async listCouncillors(): Promise<CouncillorPreference[]> {
     const out: CouncillorPreference[] = [];
-    for await (const row of this.table.query(odata`PartitionKey eq ${COUNCILLORS} and optedIn eq ${true}`, ctx("listOptedInCouncillors", "councillor preference", "*"))) {
+    for await (const row of this.table.query(odata`PartitionKey eq ${COUNCILLORS}`, ctx("listCouncillors", "councillor preference", "*"))) {
       out.push(withEtag<CouncillorPreference>(row));
     }
     return out;

@@ -188,25 +188,39 @@ export class DivertRunner {
       chain = chain.then(() => save(final));
       return chain;
     };
+    let saveError: unknown;
+    const onSaveError = (error: unknown): void => {
+      if (error instanceof RunnerStopped) return;
+      saveError ??= error;
+      this.deps.logger.error("divert.save_failed", { jobId: job.id, code: (error as { code?: string }).code ?? "UNEXPECTED" });
+    };
     const timer = setInterval(() => {
-      flush().catch((error: unknown) => {
-        if (!(error instanceof RunnerStopped)) this.deps.logger.error("divert.save_failed", { jobId: job.id, code: (error as { code?: string }).code ?? "UNEXPECTED" });
-      });
+      flush().catch(onSaveError);
     }, this.flushIntervalMs);
 
     try {
       let next = 0;
       const worker = async (): Promise<void> => {
-        while (next < rows.length && !cancelled && !leaseLost && !this.stopping && !this.dead) {
+        while (next < rows.length && !cancelled && !leaseLost && !this.stopping && !this.dead && saveError === undefined) {
           const row = rows[next++]!;
           const result = await this.step(job, row);
           if (this.dead) return;
           buffer.push(result);
-          if (buffer.length >= this.flushEvery) await flush();
+          if (buffer.length >= this.flushEvery * 10) {
+            // Storage is falling behind: wait for it rather than hold ever more unsaved progress.
+            await flush();
+          } else if (buffer.length >= this.flushEvery) {
+            // Save in the background; Graph work goes on meanwhile (saves are queued one after another).
+            flush().catch(onSaveError);
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, () => worker()));
       clearInterval(timer);
+      // A failed background save is not lost work (those mailboxes are re-checked on resume), but the job
+      // must not be marked finished over it: surface it and let the next run pick the job up.
+      await chain.catch(() => undefined);
+      if (saveError !== undefined) throw saveError instanceof Error ? saveError : new Error("A divert progress save failed.");
       await flush(true);
     } finally {
       clearInterval(timer);

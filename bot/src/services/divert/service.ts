@@ -363,12 +363,11 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
         if (!isGraphError(error)) throw error;
         return fail("DIVERT_DIRECTORY_UNAVAILABLE", `CALM could not read the staff and groups from Microsoft 365 (${error.code}). Nothing was changed; try again in a few minutes.`);
       }
-      const councillors = await deps.diverts.listOptedInCouncillors();
-      for (const c of councillors) resolved.mailboxes.add(c.mailbox);
-      // A councillor's own choice wins for their mailbox, even if a named group includes them (Dorset 4.12).
-      for (const m of [...resolved.mailboxes]) {
-        const pref = await deps.diverts.getCouncillor(m);
-        if (pref && !pref.optedIn) resolved.mailboxes.delete(m);
+      // Councillors who opted in are added; one who opted out is left out even if a named group includes
+      // them: the councillor's own choice decides for their mailbox (Dorset 4.12).
+      for (const c of await deps.diverts.listCouncillors()) {
+        if (c.optedIn) resolved.mailboxes.add(c.mailbox);
+        else resolved.mailboxes.delete(c.mailbox);
       }
       // Never divert the SPOC's own mail to itself.
       resolved.mailboxes.delete(spoc);
