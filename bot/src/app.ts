@@ -6,6 +6,11 @@ import type { Caller, EntryView, RiskLevel } from "../../core/src/domain";
 import type { PolicyProfile } from "../../core/src/policy/schema";
 import type { TierGrant } from "../../core/src/rules/access";
 import { LookupService } from "./services/lookup";
+import { RateLimiter, type BucketSpec, type RateLimitClass } from "./services/rateLimit";
+import { LookupWatch, type LookupWatchOptions } from "./services/lookupWatch";
+import { AuditCheckService } from "./services/auditCheck";
+import { SubjectAccessService, type SubjectAccessDeps } from "./services/subjectAccess";
+import { securityRoutes } from "./adapters/http/routes/security";
 import { ComposeGuardService } from "./services/composeGuard";
 import type { Stores } from "./ports/stores";
 import type { Clock, IdGenerator, Logger } from "./ports/system";
@@ -54,12 +59,20 @@ export interface AppDeps {
   directory?: StaffDirectory;
   /** More for the portal from later features: timeline sources, work-list sections, diverts. */
   portal?: Pick<PortalDeps, "timelineSources" | "workSections" | "diverts" | "indexOptions">;
+  /** Per-user rate limits on lookups and sender checks (services/rateLimit.ts); `false` turns one off. */
+  rateLimits?: Partial<Record<RateLimitClass, BucketSpec | false>>;
+  /** When one person looking up many people raises a `lookup-alert` (services/lookupWatch.ts). */
+  lookupWatch?: LookupWatchOptions;
+  /** Evidence files and more record stores for subject access exports (services/subjectAccess.ts). */
+  subjectAccess?: Pick<SubjectAccessDeps, "blobs" | "collections" | "entryCollections">;
   /** Serves static pages for requests no route matches. */
   staticFallback?(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean>;
 }
 
 export interface AppServices {
   lookup: LookupService;
+  /** Rate limits, the lookup watch, audit chain checks and subject access exports (issue 8). */
+  security: { rateLimiter: RateLimiter; lookupWatch: LookupWatch; auditCheck: AuditCheckService; subjectAccess: SubjectAccessService };
   /** Outlook add-in: recipients with contact restrictions, and the audited "send anyway" (issue 5). */
   composeGuard: ComposeGuardService;
   /** Staff portal (issue 4): access grants (which feed every view) and the portal's use cases. */
@@ -80,12 +93,15 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const portalStores = deps.portalStores ?? createMemoryPortalStores();
   const grants = new AccessGrantService({ store: portalStores.grants, audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger });
+  const rateLimiter = new RateLimiter(deps.rateLimits ?? {});
+  const lookupWatch = new LookupWatch({ audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger }, deps.lookupWatch);
   const lookup = new LookupService({
     stores: deps.stores,
     clock: deps.clock,
     ids: deps.ids,
     logger: deps.logger,
     registerName: deps.policy.registerName,
+    onAudited: (actorId, subjectIds, surface) => lookupWatch.observe(actorId, subjectIds, surface),
     // Access grants widen the policy's view on every surface (Dorset 7.1), held in memory for the hot path.
     viewFor: (caller, entry) => deps.policy.viewFor(caller, entry, grants.grantsFor(caller)),
   });
@@ -102,17 +118,26 @@ export function createApp(deps: AppDeps): App {
     ...deps.portal,
   });
   const composeGuard = new ComposeGuardService({ lookup, stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger });
-  const services: AppServices = { lookup, composeGuard, grants, portal };
+  const security = {
+    rateLimiter,
+    lookupWatch,
+    auditCheck: new AuditCheckService({ audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger }),
+    subjectAccess: new SubjectAccessService({ stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger, ...deps.subjectAccess }),
+  };
+  const services: AppServices = { security, lookup, composeGuard, grants, portal };
 
   const router = new Router({
     logger: deps.logger,
     authenticate: (header) => deps.tokens.validate(header),
     headers: apiHeaders(),
     fallback: deps.staticFallback ? (req, res) => deps.staticFallback!(req, res) : undefined,
+    rateLimiter,
+    onRateLimited: (caller, cls) => lookupWatch.rateLimited(caller.id, cls),
   });
   const routes: Route[] = [
     ...healthRoutes(deps.healthChecks ?? [], deps.version ?? "dev"),
     ...lookupRoutes(lookup),
+    ...securityRoutes(security),
     ...portalRoutes(portal, grants),
     ...addinRoutes({ composeGuard, registerName: deps.policy.registerName }),
     ...(deps.devIssuer ? devSignInRoutes(deps.devIssuer) : []),
@@ -149,6 +174,7 @@ export function createApp(deps: AppDeps): App {
     },
     async stop(drainMs = 10_000) {
       await lookup.stop();
+      await lookupWatch.flush();
       await grants.stop();
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

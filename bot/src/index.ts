@@ -10,6 +10,8 @@ import { createLogger } from "./adapters/system/logger";
 import { systemClock, uuidIds } from "./adapters/system/clock";
 import { createMemoryStores } from "./adapters/memory";
 import { createTableStores } from "./adapters/tables";
+import { createAzureBlobStore } from "./adapters/blobs";
+import type { BlobStore } from "./ports/blobs";
 import { staticPages } from "./adapters/http/staticPages";
 import type { Stores } from "./ports/stores";
 import type { Logger } from "./ports/system";
@@ -24,6 +26,19 @@ export async function storesFor(config: Config): Promise<Stores> {
   }
   const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
   return createTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey });
+}
+
+/** The container for evidence files and letters (blob names inside it start `evidence/`, `letters/`). */
+export const FILES_CONTAINER = "calm-files";
+
+/** Evidence files and letters, when storage is configured; undefined with memory storage. */
+export async function blobsFor(config: Config): Promise<BlobStore | undefined> {
+  const s = config.storage;
+  if (s.kind === "memory") return undefined;
+  if (s.kind === "connectionString") return createAzureBlobStore({ connectionString: s.connectionString, containerName: FILES_CONTAINER });
+  if (!s.blobEndpoint) return undefined;
+  const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
+  return createAzureBlobStore({ blobEndpoint: s.blobEndpoint, credential, containerName: FILES_CONTAINER });
 }
 
 export async function tokensFor(config: Config): Promise<{ tokens: TokenValidator; devIssuer?: LocalIssuer }> {
@@ -72,6 +87,7 @@ export async function main(): Promise<void> {
     version: VERSION,
     healthChecks: [{ name: "storage", check: async () => { await stores.subjects.get("health-check"); return true; } }],
     staticFallback: staticPages({ devSignIn: config.auth.devSignIn }),
+    subjectAccess: { blobs: await blobsFor(config) },
   });
   const port = await app.start(config.port, config.host);
   logger.info("calm.started", { env: config.env, policy: profile.id, port, storage: config.storage.kind, devSignIn: config.auth.devSignIn });

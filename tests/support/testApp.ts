@@ -44,6 +44,9 @@ export async function startTestApp(over: Partial<AppDeps> & { stores?: Stores } 
     logger: silentLogger,
     indexPollMs: 100,
     staticFallback: staticPages({ devSignIn: false }),
+    // Every test caller shares one user id, so per-user rate limits would couple unrelated tests; the limits
+    // have their own tests (tests/security/rateLimits.test.ts), which turn them on.
+    rateLimits: { lookup: false, senders: false },
     ...over,
   });
   const port = await app.start(0);

@@ -2,6 +2,7 @@
 // it here; the dispatcher and help pick it up.
 
 import { policyCommands } from "./policyCommands";
+import { defaultSecurityCommands } from "./securityCommands";
 import type { Command } from "./types";
 
-export const COMMANDS: Command[] = [...policyCommands];
+export const COMMANDS: Command[] = [...policyCommands, ...defaultSecurityCommands()];

@@ -52,6 +52,8 @@ export interface LookupDeps {
   viewFor(caller: Caller, entry: { riskLevel: RiskLevel; isPremises: boolean }): EntryView;
   /** Most name matches returned. */
   maxNameMatches?: number;
+  /** Told after each audited lookup who was shown to whom (the lookup watch, lookupWatch.ts). Must return at once. */
+  onAudited?(actorId: string, subjectIds: string[], surface: Surface): void;
 }
 
 interface Listed {
@@ -271,6 +273,7 @@ export class LookupService {
         }),
       ),
     );
+    this.deps.onAudited?.(caller.id, matches.map((m) => m.subjectId), surface);
   }
 
   private put(subject: Subject, entries: RegisterEntry[]): void {

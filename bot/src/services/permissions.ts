@@ -3,12 +3,16 @@
 // matrix test is generated from this table. Which *tier* of an entry a caller sees is a separate, policy-driven
 // rule (core/src/rules/access.ts); this table says who may call what at all.
 import { ROLES, type Caller, type Role } from "../../../core/src/domain";
+import type { RateLimitClass } from "./rateLimit";
 
 export type Audience = "public" | "signed-in" | readonly Role[];
 
 export interface PermissionRule {
   audience: Audience;
   description: string;
+  /** Requests under this permission take from the caller's token bucket of this kind (rateLimit.ts); over
+   * the limit the router answers 429 RATE_LIMITED before the handler runs. */
+  rateLimit?: RateLimitClass;
 }
 
 const STAFF: readonly Role[] = ROLES;
@@ -17,10 +21,13 @@ export const PERMISSIONS = {
   "health.read": { audience: "public", description: "Anyone may ask whether the service is up." },
   "dev.signin": { audience: "public", description: "Local development sign-in (only exists when enabled in local config)." },
   "me.read": { audience: "signed-in", description: "Anyone signed in may see who CALM thinks they are and their roles." },
-  "senders.check": { audience: STAFF, description: "Any member of staff, councillor or contractor may check whether email senders are listed; each sees only their tier." },
-  "lookup.search": { audience: STAFF, description: "Any member of staff, councillor or contractor may look a person or address up; each sees only their tier." },
+  "senders.check": { audience: STAFF, rateLimit: "senders", description: "Any member of staff, councillor or contractor may check whether email senders are listed; each sees only their tier." },
+  "lookup.search": { audience: STAFF, rateLimit: "lookup", description: "Any member of staff, councillor or contractor may look a person or address up; each sees only their tier." },
+  // Security and privacy (issue 8).
+  "audit.verify": { audience: ["auditor", "register-admin"], description: "Auditors (the Information Asset Owner, the DPO) and register administrators may check that the audit log's hash chain is intact." },
+  "sar.export": { audience: ["auditor"], description: "Auditors (the DPO) may export everything CALM holds about one person for a subject access request; the export is itself audited." },
   "addin.use": { audience: STAFF, description: "Anyone with a CALM role may use the Outlook add-in: it reads the register's name and the reasons offered for sending anyway." },
-  "addin.recipients.check": { audience: STAFF, description: "Anyone with a CALM role may check, while writing an email, whether a recipient has a contact restriction and who their single point of contact is; each sees only their tier." },
+  "addin.recipients.check": { audience: STAFF, rateLimit: "senders", description: "Anyone with a CALM role may check, while writing an email, whether a recipient has a contact restriction and who their single point of contact is; each sees only their tier." },
   "addin.sendAnyway": { audience: STAFF, description: "Anyone with a CALM role may send to a recipient with a contact restriction after giving a reason; the reason is audited against the entry." },
   "policy.read": { audience: STAFF, description: "Anyone with a CALM role may read the policy in force in plain language." },
   // The staff portal (issue 4). Which entries a caller sees is still the policy's tier rule, widened by grants.
@@ -41,6 +48,34 @@ export type PermissionId = keyof typeof PERMISSIONS;
 
 export function isPermissionId(id: string): id is PermissionId {
   return Object.prototype.hasOwnProperty.call(PERMISSIONS, id);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The authorisation matrix (tests/security/matrix.test.ts calls every route and card action as each of these)
+// ---------------------------------------------------------------------------------------------------------
+
+/** Everyone the matrix tries: each role on its own, and nobody signed in. */
+export const PRINCIPALS = [...ROLES, "anonymous"] as const;
+export type Principal = (typeof PRINCIPALS)[number];
+/** allowed: the handler runs · forbidden: 403 FORBIDDEN · sign-in: 401, a token is needed. */
+export type Outcome = "allowed" | "forbidden" | "sign-in";
+
+/** What must happen when `principal` asks for something under `permission`, derived from the table above. */
+export function expectedOutcome(permission: PermissionId, principal: Principal): Outcome {
+  const audience: Audience = PERMISSIONS[permission].audience;
+  if (audience === "public") return "allowed";
+  if (principal === "anonymous") return "sign-in";
+  if (audience === "signed-in") return "allowed";
+  return audience.includes(principal) ? "allowed" : "forbidden";
+}
+
+/** The whole matrix: permission → principal → outcome. */
+export function permissionMatrix(): Record<PermissionId, Record<Principal, Outcome>> {
+  const matrix = {} as Record<PermissionId, Record<Principal, Outcome>>;
+  for (const id of Object.keys(PERMISSIONS) as PermissionId[]) {
+    matrix[id] = Object.fromEntries(PRINCIPALS.map((p) => [p, expectedOutcome(id, p)])) as Record<Principal, Outcome>;
+  }
+  return matrix;
 }
 
 /** Whether a caller (undefined = anonymous) holds a permission. */

@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { Caller } from "../../../../core/src/domain";
 import { allows, isPermissionId, PERMISSIONS, type PermissionId } from "../../services/permissions";
-import { AlreadyExistsError, ConcurrencyError, NotFoundError, StoreUnavailableError } from "../../ports/errors";
+import { AlreadyExistsError, ConcurrencyError, NotFoundError, StoreLimitError, StoreUnavailableError } from "../../ports/errors";
+import type { RateLimiter, RateLimitClass } from "../../services/rateLimit";
 import type { Logger } from "../../ports/system";
 import type { TokenResult } from "./auth";
 
@@ -55,6 +56,11 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   bodyLimit?: number;
   /** Body content types accepted (default JSON). `raw` skips parsing. */
   bodyType?: "json" | "raw";
+  /** For `raw` bodies: the content types accepted (`image/png`, `message/rfc822`…); anything else is 415. */
+  accept?: readonly string[];
+  /** Tokens this request takes from the caller's rate-limit bucket (default 1), e.g. one per address checked.
+   * Only used when the route's permission names a `rateLimit`. */
+  rateCost?(body: z.infer<S>): number;
   handler(ctx: RequestContext<z.infer<S>>): Promise<Reply>;
 }
 
@@ -90,6 +96,10 @@ export interface RouterOptions {
   headers?: Record<string, string>;
   /** Fallback for requests no route matches (static pages). Return false to answer 404. */
   fallback?(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** Per-user token buckets for permissions that name a `rateLimit` (services/rateLimit.ts). */
+  rateLimiter?: RateLimiter;
+  /** Told when a caller is refused for going over a rate limit (the lookup watch audits it). */
+  onRateLimited?(caller: Caller, cls: RateLimitClass, routeId: string): void;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -110,6 +120,9 @@ export class Router {
     if (!isPermissionId(route.permission)) throw new Error(`Route ${route.id} names unknown permission ${String(route.permission)}`);
     if (this.all.some((r) => r.id === route.id)) throw new Error(`Duplicate route id ${route.id}`);
     const keys: string[] = [];
+    if (route.bodyType === "raw" && route.method !== "GET" && (!route.accept || route.accept.length === 0)) {
+      throw new Error(`Route ${route.id} takes a raw body but does not say which content types it accepts (accept: [...]).`);
+    }
     const hasParams = route.path.includes(":");
     const pattern = hasParams
       ? new RegExp(`^${route.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:([A-Za-z]+)/g, (_m, k: string) => { keys.push(k); return "([^/]+)"; })}$`)
@@ -140,7 +153,7 @@ export class Router {
       if (c.route.method !== method) { pathMatched = true; continue; }
       const params: Record<string, string> = {};
       c.keys.forEach((k, i) => {
-        params[k] = decodeURIComponent(m[i + 1] ?? "");
+        params[k] = decodePathPart(m[i + 1] ?? "");
       });
       return { compiled: c, params };
     }
@@ -185,6 +198,12 @@ export class Router {
 
       const rawBody = method === "GET" || method === "HEAD" || method === "DELETE" ? Buffer.alloc(0) : await readBody(req, route.bodyLimit ?? 65_536);
       let body: unknown = undefined;
+      if (route.bodyType === "raw" && rawBody.length > 0 && route.accept) {
+        const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+        if (!route.accept.includes(type)) {
+          throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `This kind of file cannot be uploaded here. Send one of: ${route.accept.join(", ")}.`);
+        }
+      }
       if (route.bodyType !== "raw" && (route.body || rawBody.length > 0)) {
         const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
         if (rawBody.length > 0 && type !== "application/json") {
@@ -202,6 +221,21 @@ export class Router {
             throw new HttpError(400, "INVALID_BODY", `Some of what was sent is not valid: ${errors.map((e) => `${e.field} ${e.message}`).join("; ")}.`, errors);
           }
           body = parsed.data;
+        }
+      }
+
+      const limit = PERMISSIONS[route.permission] as { rateLimit?: RateLimitClass };
+      if (limit.rateLimit && caller && this.options.rateLimiter) {
+        const decision = this.options.rateLimiter.take(caller.id, limit.rateLimit, route.rateCost ? route.rateCost(body) : 1);
+        if (!decision.ok) {
+          this.options.onRateLimited?.(caller, limit.rateLimit, route.id);
+          throw new HttpError(
+            429,
+            "RATE_LIMITED",
+            `You have made a lot of ${limit.rateLimit === "lookup" ? "lookups" : "checks"} in a short time. Wait ${decision.retryAfterSec} seconds and try again; if your work needs more, ask a register administrator.`,
+            undefined,
+            { "Retry-After": String(decision.retryAfterSec) },
+          );
         }
       }
 
@@ -272,6 +306,7 @@ export class Router {
     if (error instanceof NotFoundError) return problem(404, error.code, error.message);
     if (error instanceof AlreadyExistsError) return problem(409, error.code, error.message);
     if (error instanceof StoreUnavailableError) return problem(503, error.code, error.message, undefined, { "Retry-After": "5" });
+    if (error instanceof StoreLimitError) return problem(413, error.code, error.message);
     this.options.logger.error("http.unhandled", { route: routeId, requestId, error: error instanceof Error ? error.name : typeof error });
     return problem(500, "INTERNAL_ERROR", `Something went wrong on our side and nothing was changed. Try again; if it keeps happening, tell IT and quote ${requestId}.`);
   }
@@ -290,6 +325,15 @@ function titleFor(status: number): string {
     case 429: return "Too many requests";
     case 503: return "Service unavailable";
     default: return status >= 500 ? "Server error" : "Request failed";
+  }
+}
+
+/** A path segment, percent-decoded; a malformed escape (`%E0%A4%A`) is the client's mistake, not ours. */
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, "INVALID_PATH", "The address has a malformed %-escape in it. Check the link and try again.");
   }
 }
 

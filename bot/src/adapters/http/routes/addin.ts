@@ -44,6 +44,8 @@ export function addinRoutes(deps: { composeGuard: ComposeGuardService; registerN
       path: "/api/addin/recipients/check",
       permission: "addin.recipients.check",
       body: recipientsBody,
+      // Each address checked takes one rate-limit token (issue 8: no enumeration of the register).
+      rateCost: (b) => b.addresses.length,
       async handler({ caller, body }) {
         const results = await deps.composeGuard.checkRecipients(caller!, body.addresses, body.from);
         return { status: 200, json: { results } };

@@ -61,6 +61,8 @@ export function lookupRoutes(lookup: LookupService): Route[] {
       path: "/api/senders/check",
       permission: "senders.check",
       body: addressesBody,
+      // Each address checked takes one token: checking 100 at once is 100 checks (issue 8: no enumeration).
+      rateCost: (b) => b.addresses.length,
       async handler({ caller, body, headers }) {
         const surface = headers["x-calm-surface"] === "addin" ? "addin" : "api";
         const results = await lookup.checkSenders(caller!, body.addresses, surface);
