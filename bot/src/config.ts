@@ -32,6 +32,8 @@ const envSchema = z
     AAD_TENANT_ID: z.string().optional(),
     AAD_APP_CLIENT_ID: z.string().optional(),
     AAD_APP_ID_URI: z.string().optional(),
+    /** For on-behalf-of calls to Graph as the signed-in user (the portal's directory). Key Vault in production. */
+    AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
     AAD_AUTHORITY_HOST: url("the Entra ID authority host").default("https://login.microsoftonline.com"),
     AAD_JWKS_URI: url("the JWKS endpoint").optional(),
     CALM_API_SCOPE: z.string().default("access_as_user"),
@@ -107,6 +109,10 @@ export interface Config {
     requiredScope: string;
     roleGroups: Record<string, Role[]>;
     devSignIn: boolean;
+    /** The app registration's client id, and its secret when on-behalf-of Graph calls are configured. */
+    clientId: string;
+    clientSecret?: string;
+    authorityHost: string;
   };
   bot: { appId?: string; tenantId?: string; appType?: "MultiTenant" | "SingleTenant" | "UserAssignedMsi"; password?: string };
   graphBaseUrl: string;
@@ -170,6 +176,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       requiredScope: e.CALM_API_SCOPE,
       roleGroups: e.CALM_ROLE_GROUPS ? (JSON.parse(e.CALM_ROLE_GROUPS) as Record<string, Role[]>) : {},
       devSignIn: e.CALM_DEV_SIGNIN,
+      clientId,
+      ...(e.AAD_APP_CLIENT_SECRET ? { clientSecret: e.AAD_APP_CLIENT_SECRET } : {}),
+      authorityHost: authority,
     },
     bot: { appId: e.BOT_ID, tenantId: e.BOT_TENANT_ID, appType: e.BOT_TYPE, password: e.BOT_PASSWORD },
     graphBaseUrl: e.GRAPH_BASE_URL,

@@ -15,6 +15,13 @@ import type { BlobStore } from "./ports/blobs";
 import { staticPages } from "./adapters/http/staticPages";
 import type { Stores } from "./ports/stores";
 import type { Logger } from "./ports/system";
+import { createMemoryPortalStores } from "./adapters/memory/portal";
+import { createPortalTableStores } from "./adapters/tables/portal";
+import { createOboTokenFunction } from "./adapters/graph/obo";
+import { GraphDirectory } from "./adapters/graph/directory";
+import { LocalDirectory } from "./adapters/http/devDirectory";
+import type { PortalStores } from "./ports/portal";
+import type { StaffDirectory } from "./ports/directory";
 
 const VERSION = process.env.npm_package_version ?? "dev";
 
@@ -39,6 +46,24 @@ export async function blobsFor(config: Config): Promise<BlobStore | undefined> {
   if (!s.blobEndpoint) return undefined;
   const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
   return createAzureBlobStore({ blobEndpoint: s.blobEndpoint, credential, containerName: FILES_CONTAINER });
+}
+
+/** The staff portal's stores (access grants, recorded contact), beside the main stores. */
+export async function portalStoresFor(config: Config): Promise<PortalStores> {
+  const s = config.storage;
+  if (s.kind === "memory") return createMemoryPortalStores();
+  if (s.kind === "connectionString") return createPortalTableStores({ connectionString: s.connectionString, tablePrefix: s.tablePrefix });
+  const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
+  return createPortalTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix });
+}
+
+/** The staff directory: Graph as the signed-in user (on-behalf-of) when the app's secret is configured; the
+ * fictional personas with local sign-in; otherwise none (the portal then shows ids and says why). */
+export function directoryFor(config: Config): StaffDirectory | undefined {
+  if (config.auth.devSignIn) return new LocalDirectory();
+  if (!config.auth.clientSecret) return undefined;
+  const obo = createOboTokenFunction({ tenantId: config.auth.tenantId, clientId: config.auth.clientId, clientSecret: config.auth.clientSecret, authorityHost: config.auth.authorityHost });
+  return new GraphDirectory({ baseUrl: config.graphBaseUrl, obo });
 }
 
 export async function tokensFor(config: Config): Promise<{ tokens: TokenValidator; devIssuer?: LocalIssuer }> {
@@ -88,6 +113,8 @@ export async function main(): Promise<void> {
     healthChecks: [{ name: "storage", check: async () => { await stores.subjects.get("health-check"); return true; } }],
     staticFallback: staticPages({ devSignIn: config.auth.devSignIn }),
     subjectAccess: { blobs: await blobsFor(config) },
+    portalStores: await portalStoresFor(config),
+    directory: directoryFor(config),
   });
   const port = await app.start(config.port, config.host);
   logger.info("calm.started", { env: config.env, policy: profile.id, port, storage: config.storage.kind, devSignIn: config.auth.devSignIn });
