@@ -391,4 +391,21 @@ describe("SPOC divert", () => {
       await done(r);
     }
   });
+
+  it("in the background, picks up unfinished jobs (for example after a restart) and finishes them", async () => {
+    const r = await rig();
+    const idle = createDivertService({ graph: r.graph, jobs: r.jobs, diverts: r.diverts, clock: systemClock, ids, logger: r.logger, autoRun: false });
+    try {
+      const made = await idle.applyDivert({ entryId: "entry-42", reference: "CAL-0042", spocMailbox: SPOC, senderAddresses: [CUSTOMER], targets: [{ kind: "group", id: r.tenant.group }], actorId: "admin-1" });
+      assert.ok(made.ok);
+      assert.equal((await r.service.getJobProgress(made.jobId))?.status, "queued");
+      const stop = r.service.start({ resumeEveryMs: 50, reconcileEveryMs: 0 });
+      for (let i = 0; i < 60 && (await r.service.getJobProgress(made.jobId))?.status !== "completed"; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      stop();
+      assert.equal((await r.service.getJobProgress(made.jobId))?.status, "completed");
+      assert.equal(r.sim.rulesNamed(RULE_NAME).length, 12);
+    } finally {
+      await done(r);
+    }
+  });
 });

@@ -334,7 +334,9 @@ export class GraphScheduler {
         if (p.mailboxKey !== undefined) this.mailbox(p.mailboxKey).inFlight -= 1;
       }
     }
-    for (const p of batch) this.settle(p, outcomes.get(p)!);
+    // One "now" for the whole batch, so calls that failed together are retried together.
+    const now = this.now();
+    for (const p of batch) this.settle(p, outcomes.get(p)!, now);
     this.schedulePump();
   }
 
@@ -376,7 +378,7 @@ export class GraphScheduler {
     return exp / 2 + (exp / 2) * this.random();
   }
 
-  private settle(p: Pending, outcome: Outcome): void {
+  private settle(p: Pending, outcome: Outcome, now: number): void {
     if (outcome.kind === "done") {
       p.resolve(outcome.reply);
       return;
@@ -386,7 +388,6 @@ export class GraphScheduler {
       p.reject(outcome.error);
       return;
     }
-    const now = this.now();
     const wait =
       outcome.retryAfterMs !== undefined
         ? Math.min(outcome.retryAfterMs, this.maxRetryAfter) * (1 + this.jitter * this.random())

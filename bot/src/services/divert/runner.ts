@@ -68,6 +68,7 @@ export class DivertRunner {
   private stopping = false;
   private dead = false;
   private readonly running = new Map<string, Promise<void>>();
+  private readonly rerun = new Set<string>();
 
   constructor(private readonly deps: RunnerDeps, private readonly options: RunnerOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -92,8 +93,17 @@ export class DivertRunner {
   /** Runs an entry's unfinished jobs here unless this or another instance is already on it. */
   runEntry(entryId: string): Promise<void> {
     const existing = this.running.get(entryId);
-    if (existing) return existing;
-    const run = this.runEntryNow(entryId).finally(() => this.running.delete(entryId));
+    if (existing) {
+      // Already on it; it may be past its last look for new jobs, so have it look once more at the end.
+      this.rerun.add(entryId);
+      return existing;
+    }
+    const run = (async () => {
+      do {
+        this.rerun.delete(entryId);
+        await this.runEntryNow(entryId);
+      } while (this.rerun.has(entryId) && !this.stopping);
+    })().finally(() => this.running.delete(entryId));
     this.running.set(entryId, run);
     return run;
   }
@@ -125,7 +135,8 @@ export class DivertRunner {
         if (this.stopping) return;
         const next = (await this.deps.jobs.listJobsForEntry(entryId)).find((j) => j.status === "queued" || j.status === "running");
         if (!next) return;
-        await this.runJob(next);
+        // Stopped, or the lease went to another instance: leave the job to whoever runs it next.
+        if ((await this.runJob(next)) === "interrupted") return;
       }
     } catch (error) {
       if (error instanceof RunnerStopped) return;
@@ -136,7 +147,7 @@ export class DivertRunner {
     }
   }
 
-  private async runJob(initial: DivertJob): Promise<void> {
+  private async runJob(initial: DivertJob): Promise<"ended" | "interrupted"> {
     this.alive();
     let job = initial;
     if (job.status === "queued") {
@@ -146,6 +157,12 @@ export class DivertRunner {
     const rows = await this.deps.jobs.listRows(job.id, "pending");
     let done = job.done;
     let failed = job.failed;
+    if (rows.length === 0) {
+      // Nothing left to do: count from the rows themselves so the job always finishes with true numbers.
+      const all = await this.deps.jobs.listRows(job.id);
+      done = all.filter((r) => r.state === "done").length;
+      failed = all.filter((r) => r.state === "failed").length;
+    }
     let cancelled = false;
     let leaseLost = false;
     let lastRenew = this.deps.clock.now().getTime();
@@ -167,21 +184,29 @@ export class DivertRunner {
       const batch = buffer;
       buffer = [];
       if (batch.length === 0 && !final) return;
-      done += batch.filter((r) => r.state === "done").length;
-      failed += batch.filter((r) => r.state === "failed").length;
-      const finished = final && !cancelled && !leaseLost && !this.stopping && done + failed >= job.total;
-      const status = cancelled ? "cancelled" : finished ? (failed > 0 ? "completed-with-failures" : "completed") : job.status;
-      const next: DivertJob = { ...job, done, failed, status, updatedAt: this.nowIso(), ...(finished ? { finishedAt: this.nowIso() } : {}) };
-      try {
-        job = (await this.deps.jobs.saveProgress(next, batch)).job;
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-        // Someone else changed the job row: a lift or a new apply cancelled it. Keep our counts, take theirs.
-        const latest = await this.deps.jobs.getJob(job.id);
-        if (!latest) throw error;
-        if (latest.status === "cancelled") cancelled = true;
-        const retry: DivertJob = { ...latest, done, failed, updatedAt: this.nowIso() };
-        job = (await this.deps.jobs.saveProgress(retry, batch)).job;
+      // At most 99 rows per save, each with the counters as they stand after it: the job row and those rows
+      // go in one transaction, so counters and rows can never disagree, whatever moment the process dies.
+      const chunks: DivertMailboxRow[][] = [];
+      for (let i = 0; i < batch.length; i += this.flushEvery) chunks.push(batch.slice(i, i + this.flushEvery));
+      if (chunks.length === 0) chunks.push([]);
+      for (const [index, chunk] of chunks.entries()) {
+        done += chunk.filter((r) => r.state === "done").length;
+        failed += chunk.filter((r) => r.state === "failed").length;
+        const last = index === chunks.length - 1;
+        const finished = final && last && !cancelled && !leaseLost && !this.stopping && done + failed >= job.total;
+        const status = cancelled ? "cancelled" : finished ? (failed > 0 ? "completed-with-failures" : "completed") : job.status;
+        const next: DivertJob = { ...job, done, failed, status, updatedAt: this.nowIso(), ...(finished ? { finishedAt: this.nowIso() } : {}) };
+        try {
+          job = (await this.deps.jobs.saveProgress(next, chunk)).job;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          // Someone else changed the job row: a lift or a new apply cancelled it. Keep our counts, take theirs.
+          const latest = await this.deps.jobs.getJob(job.id);
+          if (!latest) throw error;
+          if (latest.status === "cancelled") cancelled = true;
+          const retry: DivertJob = { ...latest, done, failed, updatedAt: this.nowIso() };
+          job = (await this.deps.jobs.saveProgress(retry, chunk)).job;
+        }
       }
     };
     const flush = (final = false): Promise<void> => {
@@ -226,6 +251,7 @@ export class DivertRunner {
       clearInterval(timer);
     }
     this.deps.logger.info("divert.job_stopped", { jobId: job.id, status: job.status, done, failed, total: job.total });
+    return job.status === "running" || job.status === "queued" ? "interrupted" : "ended";
   }
 
   /** One mailbox, with re-reads after unknown outcomes. Never throws for a Graph problem: the row ends

@@ -132,8 +132,10 @@ export interface DivertService {
   getDivert(entryId: string): Promise<DivertView | undefined>;
   /** Resumes every unfinished job whose entry is free (at start-up, then now and then). */
   runPending(): Promise<void>;
-  /** Runs `runPending` every `intervalMs`; returns a stop function. */
-  start(intervalMs?: number): () => void;
+  /** Background work: resumes unfinished jobs now and every `resumeEveryMs` (default 30 s), and runs the
+   * reconciler over every active divert every `reconcileEveryMs` (default daily; 0 = never) in
+   * `reconcileMode` (default "repair"). Returns a stop function. */
+  start(options?: { resumeEveryMs?: number; reconcileEveryMs?: number; reconcileMode?: "repair" | "report" }): () => void;
   /** Waits for all running jobs (tests, graceful shutdown). */
   idle(): Promise<void>;
   stop(mode?: "graceful" | "crash"): Promise<void>;
@@ -542,15 +544,24 @@ export function createDivertService(deps: DivertServiceDeps): DivertService {
       await Promise.all(entries.map((e) => runner.runEntry(e)));
     },
 
-    start(intervalMs = 30_000) {
-      const tick = (): void => {
-        service.runPending().catch((error: unknown) => {
-          deps.logger.error("divert.resume_failed", { code: (error as { code?: string }).code ?? "UNEXPECTED" });
-        });
+    start(options = {}) {
+      const log = (event: string) => (error: unknown) => {
+        deps.logger.error(event, { code: (error as { code?: string }).code ?? "UNEXPECTED" });
       };
-      tick();
-      const timer = setInterval(tick, intervalMs);
-      return () => clearInterval(timer);
+      const resume = (): void => {
+        service.runPending().catch(log("divert.resume_failed"));
+      };
+      resume();
+      const timers = [setInterval(resume, options.resumeEveryMs ?? 30_000)];
+      const reconcileEvery = options.reconcileEveryMs ?? 24 * 3600_000;
+      if (reconcileEvery > 0) {
+        timers.push(
+          setInterval(() => {
+            service.reconcile({ mode: options.reconcileMode ?? "repair", actorId: "system:reconciler" }).catch(log("divert.reconcile_failed"));
+          }, reconcileEvery),
+        );
+      }
+      return () => timers.forEach((t) => clearInterval(t));
     },
 
     idle: () => runner.idle(),
