@@ -1,5 +1,6 @@
 // The portal store contract (bot/src/ports/portal.ts): access grants and recorded contact behave the same on
-// every implementation (memory for unit tests, Azure Tables in production).
+// every implementation (memory for unit tests, Azure Tables in production). Recorded contact is the portal's view
+// of the lifecycle `contacts` collection.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import type { AccessGrant } from "../../core/src/domain";
@@ -29,7 +30,7 @@ export function aContact(entryId: string, over: Partial<RecordedContact> = {}): 
     kind: "positive",
     note: "Polite phone call about the repair; thanked the officer.",
     by: staff("officer-1", "Ola Officer"),
-    recordedAt: "2026-11-02T09:45:00.000Z",
+    createdAt: "2026-11-02T09:45:00.000Z",
     ...over,
   };
 }
@@ -98,7 +99,7 @@ export function portalStoreContract(name: string, fresh: () => Promise<PortalSto
         await stores.contacts.add(second);
         await stores.contacts.add(first);
         await stores.contacts.add(other);
-        assert.deepEqual(await stores.contacts.listByEntry(entryId), [first, second]);
+        assert.deepEqual((await stores.contacts.listByEntry(entryId)).map(withoutEtag), [first, second]);
         assert.deepEqual(await stores.contacts.listByEntry(randomUUID()), []);
       });
 
@@ -113,10 +114,6 @@ export function portalStoreContract(name: string, fresh: () => Promise<PortalSto
         const note = aContact(randomUUID(), { note: longText(70_000) });
         await stores.contacts.add(note);
         assert.equal((await stores.contacts.listByEntry(note.entryId))[0]?.note, note.note);
-      });
-
-      it("refuses an instant that is not ISO 8601", async () => {
-        await assert.rejects(stores.contacts.add(aContact(randomUUID(), { at: "yesterday" })), TypeError);
       });
     });
   });

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { TableClient } from "@azure/data-tables";
 import { createMemoryPortalStores } from "../../bot/src/adapters/memory/portal";
 import { createPortalTableStores } from "../../bot/src/adapters/tables/portal";
+import { createLifecycleTableStores } from "../../bot/src/adapters/tables/lifecycle";
 import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
 import { freshPrefix } from "../support/storeFixtures";
 import { aContact, aGrant, portalStoreContract } from "./portalStoreContract";
@@ -33,6 +34,14 @@ describe("portal stores on Azure Tables (Azurite)", function () {
         assert.ok(!keys.includes("alex") && !keys.includes("example"), `${table} key "${keys}"`);
       }
     }
+  });
+
+  it("a note recorded through the portal is in the lifecycle contacts collection (one store for reviews and purges)", async () => {
+    const prefix = freshPrefix();
+    const portal = await createPortalTableStores({ connectionString: azurite.connectionString, tablePrefix: prefix });
+    const lifecycle = await createLifecycleTableStores({ connectionString: azurite.connectionString, tablePrefix: prefix });
+    const note = await portal.contacts.add(aContact("entry-shared"));
+    assert.deepEqual((await lifecycle.contacts.find({ entryId: "entry-shared" })).map((c) => c.id), [note.id]);
   });
 
   it("creating the stores twice over the same tables is fine", async () => {

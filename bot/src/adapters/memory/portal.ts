@@ -1,9 +1,13 @@
-// In-memory access grants and recorded contact: same keys, limits, copies and errors as the table stores
-// (bot/src/adapters/tables/portal.ts), for unit tests, `startTestApp()` and a memory-backed server.
+// In-memory access grants, and recorded contact over a memory lifecycle collection: same keys, limits, copies and
+// errors as the table stores (bot/src/adapters/tables/portal.ts), for unit tests and a memory-backed server.
 import type { AccessGrant } from "../../../../core/src/domain";
-import type { AccessGrantStore, ContactNoteStore, PortalStores, RecordedContact } from "../../ports/portal";
-import { byGrantedAt, contactRowKey } from "../tables/portal";
+import type { Collection, ContactRecord } from "../../ports/lifecycle";
+import type { AccessGrantStore, PortalStores } from "../../ports/portal";
+import { contactsFromCollection } from "../../services/portal/contacts";
+import { byGrantedAt } from "../tables/portal";
 import { keyPart } from "../tables/keys";
+import { LIFECYCLE_ENTITIES } from "../tables/lifecycle";
+import { MemoryCollection } from "./lifecycle";
 import { MemoryRecords } from "./records";
 
 export class MemoryAccessGrantStore implements AccessGrantStore {
@@ -26,20 +30,10 @@ export class MemoryAccessGrantStore implements AccessGrantStore {
   }
 }
 
-export class MemoryContactNoteStore implements ContactNoteStore {
-  private readonly records = new MemoryRecords<RecordedContact>("contact note");
-
-  async add(note: RecordedContact): Promise<RecordedContact> {
-    const key = `${keyPart("register entry", note.entryId)}/${contactRowKey(note)}`;
-    const { etag: _etag, ...stored } = this.records.create(key, note.id, note);
-    return Promise.resolve(stored);
-  }
-
-  async listByEntry(entryId: string): Promise<RecordedContact[]> {
-    return Promise.resolve(this.records.list(`${keyPart("register entry", entryId)}/`).map(({ etag: _etag, ...note }) => note));
-  }
-}
-
-export function createMemoryPortalStores(): PortalStores {
-  return { grants: new MemoryAccessGrantStore(), contacts: new MemoryContactNoteStore() };
+/** `contacts`: the lifecycle stores' contacts collection, when the server has one, so both features share it. */
+export function createMemoryPortalStores(contacts?: Collection<ContactRecord>): PortalStores {
+  return {
+    grants: new MemoryAccessGrantStore(),
+    contacts: contactsFromCollection(contacts ?? new MemoryCollection<ContactRecord>(LIFECYCLE_ENTITIES.contacts)),
+  };
 }

@@ -1,13 +1,16 @@
 // The staff portal's tables (docs/storage.md "Portal"):
 //   <prefix>AccessGrants  PartitionKey "grant", RowKey = the grant id. One partition: a council keeps tens of
 //                         grants, and the whole list is read at once (to feed the access rule).
-//   <prefix>ContactNotes  PartitionKey = the register entry id, RowKey "<ms since 1970, 16 digits>|<note id>",
-//                         so a partition query lists an entry's notes oldest first.
-// Keys hold ids and times only, never the note's text or anyone's name.
+// Recorded contact is kept in the lifecycle table's `contacts` partition (adapters/tables/lifecycle.ts), shared
+// with reviews, retention and subject access exports.
+// Keys hold ids only, never a note's text or anyone's name.
 import { odata, TableClient } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import type { AccessGrant } from "../../../../core/src/domain";
-import type { AccessGrantStore, ContactNoteStore, PortalStores, RecordedContact } from "../../ports/portal";
+import type { ContactRecord } from "../../ports/lifecycle";
+import type { AccessGrantStore, PortalStores } from "../../ports/portal";
+import { contactsFromCollection } from "../../services/portal/contacts";
+import { LIFECYCLE_ENTITIES, LIFECYCLE_TABLE_NAME, TableCollection } from "./lifecycle";
 import { decodeRecord, encodeRecord } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
 import { clientOptions, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
@@ -21,13 +24,6 @@ function ctx(operation: string, entity: string, id: string): StoreErrorContext {
 
 function withEtag<T>(row: StoredRow): T & { etag: string } {
   return { ...decodeRecord<T>(row), etag: row.etag };
-}
-
-/** A contact note's row key: time order within an entry, then id. Shared with the memory store. */
-export function contactRowKey(note: Pick<RecordedContact, "id" | "at">): string {
-  const ms = Date.parse(note.at);
-  if (Number.isNaN(ms) || ms < 0) throw new TypeError(`The contact note ${note.id} has an invalid instant "${note.at}"; expected ISO 8601 after 1970.`);
-  return `${String(ms).padStart(16, "0")}|${keyPart("contact note", note.id)}`;
 }
 
 /** Oldest first, then by id. Shared with the memory store. */
@@ -64,29 +60,7 @@ export class TableAccessGrantStore implements AccessGrantStore {
   }
 }
 
-export class TableContactNoteStore implements ContactNoteStore {
-  constructor(private readonly table: TableGateway) {}
-
-  async add(note: RecordedContact): Promise<RecordedContact> {
-    const props = encodeRecord("contact note", note.id, note);
-    await this.table.create(
-      { partitionKey: keyPart("register entry", note.entryId), rowKey: contactRowKey(note), ...props },
-      ctx("contacts.add", "contact note", note.id),
-    );
-    return decodeRecord<RecordedContact>(props);
-  }
-
-  async listByEntry(entryId: string): Promise<RecordedContact[]> {
-    const out: RecordedContact[] = [];
-    const partition = keyPart("register entry", entryId);
-    for await (const row of this.table.query(odata`PartitionKey eq ${partition}`, ctx("contacts.list", "register entry", entryId))) {
-      out.push(decodeRecord<RecordedContact>(row));
-    }
-    return out;
-  }
-}
-
-export const PORTAL_TABLE_NAMES = { grants: "AccessGrants", contacts: "ContactNotes" } as const;
+export const PORTAL_TABLE_NAMES = { grants: "AccessGrants", lifecycle: LIFECYCLE_TABLE_NAME } as const;
 
 export type PortalTableStoresOptions = {
   tablePrefix?: string;
@@ -105,11 +79,11 @@ export async function createPortalTableStores(options: PortalTableStoresOptions)
       ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
       : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts));
   const grants = gateway(PORTAL_TABLE_NAMES.grants);
-  const contacts = gateway(PORTAL_TABLE_NAMES.contacts);
-  if (options.createTables ?? true) await Promise.all([grants.ensureTable(), contacts.ensureTable()]);
+  const lifecycle = gateway(PORTAL_TABLE_NAMES.lifecycle);
+  if (options.createTables ?? true) await Promise.all([grants.ensureTable(), lifecycle.ensureTable()]);
   return {
     grants: new TableAccessGrantStore(grants),
-    contacts: new TableContactNoteStore(contacts),
-    tableNames: { grants: grants.tableName, contacts: contacts.tableName },
+    contacts: contactsFromCollection(new TableCollection<ContactRecord>(lifecycle, "contacts", LIFECYCLE_ENTITIES.contacts)),
+    tableNames: { grants: grants.tableName, lifecycle: lifecycle.tableName },
   };
 }

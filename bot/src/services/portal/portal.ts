@@ -674,7 +674,7 @@ export class PortalService {
       kind: input.kind,
       note: input.note.trim(),
       by: staffRef(caller),
-      recordedAt: now.toISOString(),
+      createdAt: now.toISOString(),
     });
     await this.deps.stores.audit.append({ id: this.deps.ids.next(), at: now.toISOString(), actorId: caller.id, action: "create", surface: "tab", subjectId: found.entry.subjectId, entryId, what: [found.entry.reference, "contact-note", contact.kind] });
     return { ok: true, contact };
