@@ -482,6 +482,53 @@ export function storeContract(name: string, h: StoreContractHarness): void {
       });
     });
 
+    describe("deleting (retention purge, issue 7)", () => {
+      it("deletes a subject with its identifier index; deleting again is fine", async () => {
+        const subject = await stores.subjects.create(fullSubject());
+        const other = await stores.subjects.create(fullSubject({ id: randomUUID() }));
+        await stores.subjects.delete(subject.id);
+        assert.equal(await stores.subjects.get(subject.id), undefined);
+        assert.deepEqual(await stores.subjects.findIdsByIdentifier("email", "alex2@example.com"), [other.id]);
+        const listed: string[] = [];
+        for await (const s of stores.subjects.list()) listed.push(s.id);
+        assert.deepEqual(listed, [other.id]);
+        await stores.subjects.delete(subject.id);
+      });
+
+      it("deletes a register entry with its subject and review indexes", async () => {
+        const subjectId = randomUUID();
+        const entry = await stores.register.create(fullEntry(subjectId, { nextReviewOn: "2027-01-05" }));
+        await stores.register.delete(entry.id);
+        assert.equal(await stores.register.get(entry.id), undefined);
+        assert.deepEqual(await stores.register.listBySubject(subjectId), []);
+        assert.deepEqual((await stores.register.listDueForReview("2030-01-01")).map((e) => e.id), []);
+        await stores.register.delete(entry.id);
+      });
+
+      it("deletes an incident with its subject index", async () => {
+        const subjectId = randomUUID();
+        const a = await stores.incidents.create(fullIncident(subjectId));
+        const b = await stores.incidents.create(fullIncident(subjectId, { id: randomUUID() }));
+        await stores.incidents.delete(a.id);
+        assert.equal(await stores.incidents.get(a.id), undefined);
+        assert.deepEqual((await stores.incidents.listBySubject(subjectId)).map((i) => i.id), [b.id]);
+        await stores.incidents.delete(a.id);
+      });
+
+      it("deletes a case with its votes, conflict declarations and status index", async () => {
+        const c = await stores.cases.create(fullCase(randomUUID(), { status: "decided" }));
+        await stores.cases.putVote(aVote(c.id, "member-1"));
+        await stores.cases.putVote(aVote(c.id, "member-2"));
+        await stores.cases.putConflict(aConflict(c.id, "member-3"));
+        await stores.cases.delete(c.id);
+        assert.equal(await stores.cases.get(c.id), undefined);
+        assert.deepEqual(await stores.cases.listVotes(c.id), []);
+        assert.deepEqual(await stores.cases.listConflicts(c.id), []);
+        assert.deepEqual((await stores.cases.listByStatus("decided")).map((x) => x.id), []);
+        await stores.cases.delete(c.id);
+      });
+    });
+
     describe("references", () => {
       it("counts per prefix, zero-padded to four digits", async () => {
         assert.equal(await stores.references.next("CAL"), "CAL-0001");

@@ -30,6 +30,8 @@ export interface SubjectStore {
   findIdsByIdentifier(kind: IdentifierKind, value: string): Promise<string[]>;
   /** Every subject, for building the lookup index. */
   list(): AsyncIterable<Subject>;
+  /** Deletes the subject and its identifier index (retention purge, issue 7). A missing subject is not an error. */
+  delete(id: string): Promise<void>;
 }
 
 export interface RegisterStore {
@@ -46,6 +48,8 @@ export interface RegisterStore {
   changesSince(cursor: string | undefined): Promise<{ subjectIds: string[]; cursor: string }>;
   /** Record that a subject's listing changed (called by services after a subject or entry write). */
   markChanged(subjectId: string, at: string): Promise<void>;
+  /** Deletes the entry and its index rows (retention purge, issue 7). A missing entry is not an error. */
+  delete(id: string): Promise<void>;
 }
 
 export interface IncidentStore {
@@ -53,6 +57,8 @@ export interface IncidentStore {
   create(incident: Incident): Promise<Incident>;
   update(incident: Incident): Promise<Incident>;
   listBySubject(subjectId: string): Promise<Incident[]>;
+  /** Deletes the incident and its index row (retention purge, issue 7). A missing incident is not an error. */
+  delete(id: string): Promise<void>;
 }
 
 export interface CaseStore {
@@ -72,6 +78,9 @@ export interface CaseStore {
    * ballot read before this write fails and re-reads, and a write racing a close sees the case decided.
    * Returns the case's new etag. */
   writeBallot(caseId: string, caseEtag: string, change: BallotChange): Promise<{ caseEtag: string }>;
+  /** Deletes the case with its votes, conflict declarations and status index row (retention purge, issue 7).
+   * A missing case is not an error. */
+  delete(id: string): Promise<void>;
 }
 
 export type BallotChange = { at: string } & ({ vote: Vote; conflict?: undefined } | { conflict: ConflictDeclaration; vote?: undefined });

@@ -66,6 +66,14 @@ export class MemoryCaseStore implements CaseStore {
     else this.conflicts.upsert(`${key}|${keyPart("member", change.conflict.member.id)}`, `${caseId}/${change.conflict.member.id}`, change.conflict);
     return Promise.resolve({ caseEtag: touched.etag });
   }
+
+  async delete(id: string): Promise<void> {
+    const key = keyPart("case", id);
+    for (const v of this.votes.list(`${key}|`)) this.votes.delete(`${key}|${keyPart("voter", v.voter.id)}`);
+    for (const c of this.conflicts.list(`${key}|`)) this.conflicts.delete(`${key}|${keyPart("member", c.member.id)}`);
+    this.cases.delete(key);
+    return Promise.resolve();
+  }
 }
 
 /** A conflict declaration has no etag: the member's latest declaration (and the chair's ruling) replaces it. */

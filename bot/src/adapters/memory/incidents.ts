@@ -25,4 +25,9 @@ export class MemoryIncidentStore implements IncidentStore {
     keyPart("subject", subjectId);
     return Promise.resolve(this.records.list("", (i) => i.subjectId === subjectId));
   }
+
+  async delete(id: string): Promise<void> {
+    this.records.delete(keyPart("incident", id));
+    return Promise.resolve();
+  }
 }

@@ -62,4 +62,9 @@ export class MemoryRegisterStore implements RegisterStore {
     this.changes.push(subjectId);
     return Promise.resolve();
   }
+
+  async delete(id: string): Promise<void> {
+    this.records.delete(keyPart("register entry", id));
+    return Promise.resolve();
+  }
 }

@@ -49,6 +49,14 @@ export class MemorySubjectStore implements SubjectStore {
     }
   }
 
+  async delete(id: string): Promise<void> {
+    const key = keyPart("subject", id);
+    const before = this.records.read(key);
+    if (before) for (const i of subjectIdentifiers(before)) this.index.get(identifierKey(i))?.delete(id);
+    this.records.delete(key);
+    return Promise.resolve();
+  }
+
   private addToIndex(key: string, id: string): void {
     const ids = this.index.get(key) ?? new Set<string>();
     ids.add(id);

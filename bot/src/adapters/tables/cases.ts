@@ -119,6 +119,19 @@ export class TableCaseStore implements CaseStore {
     return { caseEtag: etag };
   }
 
+  /** Ballot rows first, then the case, then its status index row: a purge cut short leaves at most an index row
+   * pointing at nothing, which readers drop, and running it again finishes the job. */
+  async delete(id: string): Promise<void> {
+    const ctx = this.ctx("delete", "case", id);
+    const pk = keyPart("case", id);
+    const current = await this.cases.get(pk, CASE_ROW, ctx);
+    for await (const row of this.cases.query(odata`PartitionKey eq ${pk}`, ctx, ["RowKey"])) {
+      if (row.rowKey !== undefined && row.rowKey !== CASE_ROW) await this.cases.delete(pk, row.rowKey, ctx);
+    }
+    await this.cases.delete(pk, CASE_ROW, ctx);
+    if (current) await removeStaleIndexRow(this.byStatus, decodeRecord<Case>(current).status, pk, ctx);
+  }
+
   private async listRows(caseId: string, prefix: string, operation: string): Promise<StoredRow[]> {
     const filter = odata`PartitionKey eq ${keyPart("case", caseId)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
     const rows: StoredRow[] = [];

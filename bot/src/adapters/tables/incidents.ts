@@ -67,6 +67,15 @@ export class TableIncidentStore implements IncidentStore {
     const found = await readMany(ids, (id) => this.get(id));
     return found.filter((i) => i.subjectId === subjectId);
   }
+
+  /** The incident first, then its index row: a leftover index row is ignored by readers (they check the record). */
+  async delete(id: string): Promise<void> {
+    const ctx = this.ctx("delete", id);
+    const pk = keyPart("incident", id);
+    const current = await this.incidents.get(pk, ROW, ctx);
+    await this.incidents.delete(pk, ROW, ctx);
+    if (current) await removeStaleIndexRow(this.bySubject, keyPart("subject", decodeRecord<Incident>(current).subjectId), pk, ctx);
+  }
 }
 
 /** Point reads for ids from an index, a few at a time, in index order; ids whose record is gone are dropped. */

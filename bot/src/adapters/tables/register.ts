@@ -107,6 +107,18 @@ export class TableRegisterStore implements RegisterStore {
     return this.feed.markChanged(subjectId, at);
   }
 
+  /** The entry and its index rows, in one transaction. */
+  async delete(id: string): Promise<void> {
+    const ctx = this.ctx("delete", id);
+    const current = await this.table.get(PARTITION, this.entryRowKey(id), ctx);
+    if (!current) return;
+    const entry = decodeRecord<RegisterEntry>(current);
+    await this.table.transaction(transactionOf((t) => {
+      t.deleteEntity(PARTITION, this.entryRowKey(id));
+      for (const rowKey of this.indexRowKeys(entry)) t.deleteEntity(PARTITION, rowKey);
+    }), ctx);
+  }
+
   /** Entries named by the index rows in [`from`, `to`), in index order. */
   private async readIndexed(from: string, ctx: StoreErrorContext, to = prefixEnd(from)): Promise<RegisterEntry[]> {
     const filter = odata`PartitionKey eq ${PARTITION} and RowKey ge ${from} and RowKey lt ${to}`;

@@ -101,6 +101,25 @@ export class TableSubjectStore implements SubjectStore {
     for await (const row of this.table.query(filter, this.ctx("list", "*"))) yield this.decode(row).subject;
   }
 
+  /** Deletes the subject and its identifier rows: one transaction when they fit, else identifier rows first (a
+   * leftover identifier row points at a missing subject, which callers re-check) and the subject row last. */
+  async delete(id: string): Promise<void> {
+    const ctx = this.ctx("delete", id);
+    const current = await this.table.get(PARTITION, this.subjectRowKey(id), ctx);
+    if (!current) return;
+    const { subject, indexKeys } = this.decode(current);
+    const rows = indexKeys ?? this.indexKeysOf(subject);
+    if (rows.length + 1 <= MAX_TRANSACTION_ACTIONS) {
+      await this.table.transaction(transactionOf((t) => {
+        t.deleteEntity(PARTITION, this.subjectRowKey(id));
+        for (const rowKey of rows) t.deleteEntity(PARTITION, rowKey);
+      }), ctx);
+      return;
+    }
+    for (const rowKey of rows) await this.table.delete(PARTITION, rowKey, ctx);
+    await this.table.delete(PARTITION, this.subjectRowKey(id), ctx);
+  }
+
   /** Rewrites the identifier rows of every subject whose rows are not what the current normalising rules
    * and hash key give (after rotating the hash key, or a change in core/src/normalise.ts). Safe while the
    * service runs: a subject changed meanwhile already has fresh rows and is skipped. Returns how many
