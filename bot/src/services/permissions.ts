@@ -13,6 +13,9 @@ export interface PermissionRule {
   /** Requests under this permission take from the caller's token bucket of this kind (rateLimit.ts); over
    * the limit the router answers 429 RATE_LIMITED before the handler runs. */
   rateLimit?: RateLimitClass;
+  /** Why answers under this permission may show more about a subject than the caller's tier allows (oversight:
+   * the audit trail, subject access). The authorisation matrix holds every other route to the caller's tier. */
+  beyondTier?: string;
 }
 
 const STAFF: readonly Role[] = ROLES;
@@ -25,7 +28,7 @@ export const PERMISSIONS = {
   "lookup.search": { audience: STAFF, rateLimit: "lookup", description: "Any member of staff, councillor or contractor may look a person or address up; each sees only their tier." },
   // Security and privacy (issue 8).
   "audit.verify": { audience: ["auditor", "register-admin"], description: "Auditors (the Information Asset Owner, the DPO) and register administrators may check that the audit log's hash chain is intact." },
-  "sar.export": { audience: ["auditor"], description: "Auditors (the DPO) may export everything CALM holds about one person for a subject access request; the export is itself audited." },
+  "sar.export": { audience: ["auditor"], beyondTier: "A subject access export must hold everything about the person, whatever anyone's tier.", description: "Auditors (the DPO) may export everything CALM holds about one person for a subject access request; the export is itself audited." },
   "addin.use": { audience: STAFF, description: "Anyone with a CALM role may use the Outlook add-in: it reads the register's name and the reasons offered for sending anyway." },
   "addin.recipients.check": { audience: STAFF, rateLimit: "senders", description: "Anyone with a CALM role may check, while writing an email, whether a recipient has a contact restriction and who their single point of contact is; each sees only their tier." },
   "addin.sendAnyway": { audience: STAFF, description: "Anyone with a CALM role may send to a recipient with a contact restriction after giving a reason; the reason is audited against the entry." },
@@ -40,7 +43,7 @@ export const PERMISSIONS = {
   "reviews.read": { audience: ["manager", "panel-member", "chair", "register-admin", "appeal-officer"], description: "Managers, the decision body, register administrators and appeal officers may list reviews due and appeals in progress." },
   "grants.read": { audience: ["register-admin", "chair", "auditor"], description: "Register administrators, chairs and auditors may see who has access to which tiers, why, and who granted it (Dorset 7.2)." },
   "grants.manage": { audience: ["register-admin", "chair"], description: "Register administrators and chairs may grant and revoke access to the register (Dorset 7.1: on a need-to-know basis)." },
-  "audit.subject": { audience: ["auditor", "register-admin"], description: "Auditors (the Information Asset Owner, the DPO) and register administrators may read who did what to a subject's record." },
+  "audit.subject": { audience: ["auditor", "register-admin"], beyondTier: "The audit trail names the entries people looked at, by reference, so oversight can see who saw what.", description: "Auditors (the Information Asset Owner, the DPO) and register administrators may read who did what to a subject's record." },
   "directory.search": { audience: ["register-admin", "chair"], description: "Those who grant access may search the staff directory for a person or group." },
 } as const satisfies Record<string, PermissionRule>;
 
