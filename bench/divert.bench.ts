@@ -115,7 +115,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(`divert to ${MAILBOXES} mailboxes, R=${RATE}/s, store=${STORE}, simulated latency ${LAT_MIN}-${LAT_MAX ?? LAT_MIN} ms\n`);
   process.stdout.write(`  apply ${(applyMs / 1000).toFixed(1)} s (${afterApply.successes} requests answered 2xx), lift ${(liftMs / 1000).toFixed(1)} s; missing after apply ${missing}; officers' own rules kept ${ownRulesLeft}\n`);
-  process.stdout.write(`  requests needed ${needed}, sent ${stats.operations} (${stats.successes} 2xx, ${stats.throttled} throttled, ${stats.httpRequests} HTTP requests, largest batch ${stats.maxBatchSize}); most concurrent per mailbox ${stats.maxMailboxConcurrency}; client retries ${client.retries}\n`);
+  process.stdout.write(`  requests needed ${needed}, sent ${stats.operations} (${stats.successes} 2xx, ${stats.throttled} throttled, ${stats.httpRequests} HTTP requests, largest batch ${stats.maxBatchSize}); most concurrent per mailbox ${stats.maxMailboxConcurrencyAttempted}; client retries ${client.retries}\n`);
   process.stdout.write(`bench divert: ratio=${ratio.toFixed(2)} duplicates=${duplicates} orphans=${orphans} (target ratio<=1.2, 0, 0)\n`);
 
   await service.stop();

@@ -90,8 +90,11 @@ export interface SimStats {
   dropped: number;
   byStatus: Record<string, number>;
   byRoute: Record<string, number>;
-  /** The most requests ever in flight at once for one mailbox. */
+  /** The most requests ever in flight at once for one mailbox (accepted ones: at most the limit). */
   maxMailboxConcurrency: number;
+  /** The most requests a client ever tried to have in flight for one mailbox, refused ones included:
+   * above the limit means the client broke Outlook's concurrency rule. */
+  maxMailboxConcurrencyAttempted: number;
   /** The largest $batch seen. */
   maxBatchSize: number;
 }
@@ -188,7 +191,7 @@ export class GraphSimulator {
   private static emptyStats(): SimStats {
     return {
       httpRequests: 0, batches: 0, operations: 0, successes: 0, throttled: 0, faultsInjected: 0, dropped: 0,
-      byStatus: {}, byRoute: {}, maxMailboxConcurrency: 0, maxBatchSize: 0,
+      byStatus: {}, byRoute: {}, maxMailboxConcurrency: 0, maxMailboxConcurrencyAttempted: 0, maxBatchSize: 0,
     };
   }
 
@@ -527,6 +530,7 @@ export class GraphSimulator {
         return r;
       }
       const current = this.inFlight.get(mailbox) ?? 0;
+      this.stat.maxMailboxConcurrencyAttempted = Math.max(this.stat.maxMailboxConcurrencyAttempted, current + 1);
       if (current >= this.opts.mailboxConcurrency) {
         const r = this.throttle(this.opts.throttleRetryAfterSeconds, "Application is over its MailboxConcurrency limit.");
         this.count(op, r);

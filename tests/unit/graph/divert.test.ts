@@ -284,7 +284,7 @@ describe("SPOC divert", () => {
       for (const m of r.tenant.staff) assert.equal(rulesIn(r.sim, m).length, 1, m);
       const stats = r.sim.stats();
       assert.ok(stats.throttled > 10, `throttled ${stats.throttled}`);
-      assert.ok(stats.maxMailboxConcurrency <= 4);
+      assert.ok(stats.maxMailboxConcurrencyAttempted <= 4);
       assert.equal(r.sim.duplicateCreations(), 0);
       assert.ok(r.graph.stats().retries > 10);
     } finally {

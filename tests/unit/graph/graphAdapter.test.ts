@@ -134,7 +134,7 @@ describe("Graph adapter against the simulator", () => {
     await Promise.all(Array.from({ length: 25 }, (_, i) => graph.listMessageRules(`officer${String(i + 1).padStart(4, "0")}@example.org`)));
     const stats = sim.stats();
     assert.ok(stats.maxBatchSize <= 20 && stats.maxBatchSize > 1);
-    assert.ok(stats.maxMailboxConcurrency <= 4);
+    assert.ok(stats.maxMailboxConcurrencyAttempted <= 4, "CALM never tries a fifth request for a mailbox");
     assert.equal(stats.throttled, 0, "CALM never earns a concurrency 429");
     graph.close();
   });
@@ -154,6 +154,7 @@ describe("Graph simulator: Outlook limits, $batch and subscriptions", () => {
     const replies = await Promise.all(Array.from({ length: 6 }, () => raw(sim, "GET", "/users/officer0001@example.org/mailFolders/inbox/messageRules")));
     const throttled = replies.filter((r) => r.status === 429);
     assert.equal(throttled.length, 2);
+    assert.equal(sim.stats().maxMailboxConcurrencyAttempted, 5, "a fifth arrived while four were in flight");
     assert.equal(throttled[0]!.headers.get("retry-after"), "0.02");
   });
 
