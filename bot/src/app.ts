@@ -12,6 +12,7 @@ import { AuditCheckService } from "./services/auditCheck";
 import { SubjectAccessService, type SubjectAccessDeps } from "./services/subjectAccess";
 import { securityRoutes } from "./adapters/http/routes/security";
 import { ComposeGuardService } from "./services/composeGuard";
+import { OpenReportFinder } from "./services/openReports";
 import type { Stores } from "./ports/stores";
 import type { Clock, IdGenerator, Logger } from "./ports/system";
 import { Router, type Route } from "./adapters/http/router";
@@ -139,7 +140,12 @@ export function createApp(deps: AppDeps): App {
     ...lookupRoutes(lookup),
     ...securityRoutes(security),
     ...portalRoutes(portal, grants),
-    ...addinRoutes({ composeGuard, registerName: deps.policy.registerName }),
+    ...addinRoutes({
+      composeGuard,
+      openReports: new OpenReportFinder({ stores: deps.stores, multiContactCategories: deps.policy.profile?.incidentReports?.multiContactCategories ?? null }),
+      registerName: deps.policy.registerName,
+      multiContactCategories: deps.policy.profile?.incidentReports?.multiContactCategories ?? null,
+    }),
     ...(deps.devIssuer ? devSignInRoutes(deps.devIssuer) : []),
     ...(deps.extraRoutes?.(services) ?? []),
   ];

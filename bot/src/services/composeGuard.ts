@@ -4,7 +4,7 @@
 // Matching and tiers come from the lookup service (an exact email match, shaped for the caller's view, audited
 // as a lookup); which restrictions bear on an email, and whether the sender is the SPOC, is the core rule in
 // core/src/rules/emailContact.ts. A hidden entry is treated as no entry: the author must not learn it exists.
-import type { Caller, EntryView, IsoDateTime, RegisterEntry, RestrictionKind } from "../../../core/src/domain";
+import type { Caller, EntryView, IsoDateTime, RegisterEntry, RestrictionKind, RiskLevel } from "../../../core/src/domain";
 import { checkEmailContact, type EmailEffect } from "../../../core/src/rules/emailContact";
 import type { LookupMatch, LookupService } from "./lookup";
 import type { Stores } from "../ports/stores";
@@ -18,6 +18,7 @@ export interface RecipientGuard {
   reference?: string;
   view?: Exclude<EntryView, "hidden">;
   statusLine?: string;
+  riskLevel?: RiskLevel;
   riskLabel?: string;
   /** EXPERIENCE.md line 2: what to do, at most three lines (includes the SPOC line where there is one). */
   whatToDo: string[];
@@ -156,6 +157,7 @@ export class ComposeGuardService {
         reference: card.reference,
         view: card.view,
         statusLine: card.statusLine,
+        riskLevel: card.riskLevel,
         riskLabel: card.riskLabel,
         whatToDo: card.whatToDo,
         restrictions,

@@ -1,7 +1,9 @@
 // The server routes the Outlook add-in needs (bot/src/adapters/http/routes/addin.ts): settings, the compose-time
 // recipient check (contact restrictions, the SPOC never stopped) and the audited "send anyway".
 import assert from "node:assert/strict";
-import { startTestApp, type TestApp } from "../../support/testApp";
+import { simplePolicy, startTestApp, type TestApp } from "../../support/testApp";
+import { getPreset } from "../../../core/src/policy/presets";
+import type { Incident } from "../../../core/src/domain";
 import { anEntry, aSubject } from "../../support/fixtures";
 import type { RecipientGuard } from "../../../bot/src/services/composeGuard";
 
@@ -141,5 +143,66 @@ describe("Add-in API: recipients, the SPOC and send anyway", () => {
       assert.equal((await t.call(path, { token: null, body })).status, 401, path);
       assert.equal((await t.call(path, { roles: [], body })).status, 403, path);
     }
+  });
+});
+
+describe("Add-in API: the reporter's open persistent-contact report (East Suffolk 4.2)", () => {
+  const ME = "44444444-4444-4444-8444-444444444444";
+  const SOMEONE_ELSE = "55555555-5555-4555-8555-555555555555";
+  let t: TestApp;
+  let subjectId: string;
+
+  const incident = (over: Partial<Incident>): Incident => ({
+    id: `inc-${Math.random().toString(36).slice(2)}`, reference: "INC-0100", subjectId, reporter: { id: ME, displayName: "Ola Officer" },
+    occurredAt: "2026-11-20T10:00:00.000Z", location: "Email", channel: "email", serviceArea: "Housing", category: "unreasonably-persistent-contact",
+    description: "Emails every hour about the same closed matter.", witnesses: [], evidence: [], hateIncident: false, immediateAction: "none",
+    reportedAt: "2026-11-20T10:05:00.000Z", contactCount: 3, ...over,
+  });
+
+  before(async () => {
+    const eastSuffolk = getPreset("east-suffolk")!;
+    t = await startTestApp({ policy: { ...simplePolicy, profile: eastSuffolk } });
+    // Not on the register: an earlier report created the subject.
+    subjectId = (await t.stores.subjects.create(aSubject({ displayName: "Robin Referral", emails: ["robin.referral@example.org"], phones: [] }))).id;
+    await t.stores.incidents.create(incident({ id: "inc-old", reference: "INC-0101", reportedAt: "2026-11-01T09:00:00.000Z" }));
+    await t.stores.incidents.create(incident({ id: "inc-mine", reference: "INC-0102" }));
+    await t.stores.incidents.create(incident({ id: "inc-referred", reference: "INC-0103", caseId: "case-1", reportedAt: "2026-11-22T09:00:00.000Z" }));
+    await t.stores.incidents.create(incident({ id: "inc-abuse", reference: "INC-0104", category: "verbal-abuse", reportedAt: "2026-11-22T09:00:00.000Z" }));
+    await t.stores.incidents.create(incident({ id: "inc-theirs", reference: "INC-0105", reporter: { id: SOMEONE_ELSE, displayName: "Max Manager" }, reportedAt: "2026-11-23T09:00:00.000Z" }));
+  });
+  after(() => t.stop());
+
+  it("tells the add-in which categories may cover many contacts", async () => {
+    const res = await t.call("/api/addin/settings");
+    assert.deepEqual(res.json.multiContactCategories, ["unreasonably-persistent-contact"]);
+  });
+
+  it("finds my newest open persistent-contact report on the sender, by email, however it is typed", async () => {
+    const res = await t.call("/api/addin/reports/open", { token: await t.issuer.token({ oid: ME }), body: { email: " Robin.Referral@EXAMPLE.org " } });
+    assert.equal(res.status, 200);
+    assert.equal(res.json.subjectId, subjectId);
+    assert.deepEqual(res.json.report, { id: "inc-mine", reference: "INC-0102", category: "unreasonably-persistent-contact", contactCount: 3, reportedAt: "2026-11-20T10:05:00.000Z" });
+  });
+
+  it("never returns someone else's report, nor reveals that the sender is known", async () => {
+    const res = await t.call("/api/addin/reports/open", { token: await t.issuer.token({ oid: "66666666-6666-4666-8666-666666666666" }), body: { email: "robin.referral@example.org" } });
+    assert.deepEqual(res.json, { subjectId: null, report: null });
+  });
+
+  it("finds nothing where the policy has one report per incident (Dorset)", async () => {
+    const dorset = await startTestApp({ policy: { ...simplePolicy, profile: getPreset("dorset")! }, stores: t.stores });
+    try {
+      const res = await dorset.call("/api/addin/reports/open", { token: await dorset.issuer.token({ oid: ME }), body: { subjectId } });
+      assert.deepEqual(res.json, { subjectId, report: null });
+      assert.equal((await dorset.call("/api/addin/settings")).json.multiContactCategories, null);
+    } finally {
+      await dorset.stop();
+    }
+  });
+
+  it("needs a subject or an email", async () => {
+    const res = await t.call("/api/addin/reports/open", { body: {} });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.code, "INVALID_BODY");
   });
 });

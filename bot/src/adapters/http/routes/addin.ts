@@ -4,7 +4,9 @@
 // Personal data never goes in a URL: addresses travel in the body.
 import { z } from "zod";
 import { defineRoute, HttpError, type Route } from "../router";
+import type { IncidentCategory } from "../../../../../core/src/domain";
 import { SEND_ANYWAY_REASON_IDS, SEND_ANYWAY_REASONS, type ComposeGuardService, type SendAnywayReason } from "../../../services/composeGuard";
+import type { OpenReportFinder } from "../../../services/openReports";
 
 const address = z.string({ message: "must be text" }).max(320, { message: "must be at most 320 characters" });
 
@@ -21,7 +23,17 @@ const sendAnywayBody = recipientsBody.extend({
   note: z.string({ message: "must be text" }).max(500, { message: "must be at most 500 characters" }).optional(),
 }).strict();
 
-export function addinRoutes(deps: { composeGuard: ComposeGuardService; registerName: string }): Route[] {
+const openReportBody = z.object({
+  subjectId: z.string().min(1).max(100).optional(),
+  email: address.optional(),
+}).strict().refine((b) => !!b.subjectId || !!b.email, { message: "give subjectId or email" });
+
+export function addinRoutes(deps: {
+  composeGuard: ComposeGuardService;
+  openReports: OpenReportFinder;
+  registerName: string;
+  multiContactCategories: readonly IncidentCategory[] | null;
+}): Route[] {
   return [
     defineRoute({
       id: "addin.settings",
@@ -34,6 +46,8 @@ export function addinRoutes(deps: { composeGuard: ComposeGuardService; registerN
           json: {
             registerName: deps.registerName,
             sendAnywayReasons: SEND_ANYWAY_REASON_IDS.map((id) => ({ id, label: SEND_ANYWAY_REASONS[id] })),
+            // East Suffolk 4.2: categories where one report may cover many contacts; null where the policy is silent.
+            multiContactCategories: deps.multiContactCategories && deps.multiContactCategories.length > 0 ? deps.multiContactCategories : null,
           },
         };
       },
@@ -49,6 +63,16 @@ export function addinRoutes(deps: { composeGuard: ComposeGuardService; registerN
       async handler({ caller, body }) {
         const results = await deps.composeGuard.checkRecipients(caller!, body.addresses, body.from);
         return { status: 200, json: { results } };
+      },
+    }),
+    defineRoute({
+      id: "addin.reports.open",
+      method: "POST",
+      path: "/api/addin/reports/open",
+      permission: "addin.use",
+      body: openReportBody,
+      async handler({ caller, body }) {
+        return { status: 200, json: await deps.openReports.find(caller!, body) };
       },
     }),
     defineRoute({

@@ -1,0 +1,181 @@
+// "Report this email" (issue 5 item 2): a short form files an incident through the incident API (docs/api.md,
+// "Incidents") with the sender as the subject, the mailbox user as the reporter (the server takes them from the
+// token) and the original message as evidence: the whole EML where Outlook can give it (Mailbox 1.14), otherwise
+// its internet headers and text. Several emails from the same person add to one persistent-contact report where
+// the policy allows it (East Suffolk 4.2: profile incidentReports.multiContactCategories).
+import { shorten } from "../addresses";
+import type { Api, IncidentSummary, NewIncident } from "../api";
+import { bodyText, internetHeaders, messageAsEml, type MailAddress, type ReadMessage } from "../outlook";
+import { formatDateTime } from "../words";
+
+/** Categories that fit an email, in the words staff use (domain.ts INCIDENT_CATEGORIES). */
+export const EMAIL_CATEGORIES = [
+  { id: "verbal-abuse", label: "Abusive or offensive language" },
+  { id: "verbal-threat", label: "A threat to staff" },
+  { id: "unreasonably-persistent-contact", label: "Unreasonably persistent contact" },
+  { id: "hate-incident", label: "A hate incident" },
+  { id: "staff-details-published", label: "Publishing staff details online" },
+  { id: "recording-misuse", label: "Misuse of recordings" },
+] as const;
+export type EmailCategory = (typeof EMAIL_CATEGORIES)[number]["id"];
+
+export const DESCRIPTION_MAX = 10_000;
+const CONTACT_SUMMARY_MAX = 200;
+
+export interface ReportDraft {
+  category: EmailCategory;
+  /** What was unreasonable, in the reporter's words. */
+  description: string;
+  /** Dorset 3.2, Tamworth 4. */
+  hateIncident: boolean;
+  serviceArea: string;
+  /** Add this email to the reporter's open persistent-contact report rather than start a new one. */
+  addToReportId?: string;
+}
+
+export interface Evidence {
+  bytes: Uint8Array;
+  contentType: "message/rfc822" | "text/plain";
+  fileName: string;
+  /** "eml": the original message. "text": headers and text only (older Outlook). */
+  kind: "eml" | "text";
+}
+
+export function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64.replace(/\s+/g, ""));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The file name holds no personal data: only that it is a reported email, and when it came. */
+function evidenceName(message: ReadMessage, ext: "eml" | "txt"): string {
+  const day = (message.receivedAt ?? "").slice(0, 10) || "undated";
+  return `Reported email ${day}.${ext}`;
+}
+
+/** The original message as evidence: EML where Outlook can give it, otherwise headers and text. */
+export async function collectEvidence(message: ReadMessage): Promise<Evidence> {
+  const eml = await messageAsEml().catch(() => undefined);
+  if (eml) return { bytes: base64ToBytes(eml), contentType: "message/rfc822", fileName: evidenceName(message, "eml"), kind: "eml" };
+  const [headers, text] = await Promise.all([internetHeaders(), bodyText().catch(() => "")]);
+  const lines = [
+    "This version of Outlook could not copy the whole email, so CALM kept its headers and text.",
+    "",
+    headers ? headers.trim() : [
+      `From: ${message.from ? `${message.from.displayName} <${message.from.emailAddress}>` : "(unknown)"}`,
+      `To: ${message.to.map((a) => a.emailAddress).join(", ")}`,
+      ...(message.cc.length ? [`Cc: ${message.cc.map((a) => a.emailAddress).join(", ")}`] : []),
+      `Subject: ${message.subject}`,
+      ...(message.receivedAt ? [`Date: ${message.receivedAt}`] : []),
+      ...(message.internetMessageId ? [`Message-ID: ${message.internetMessageId}`] : []),
+    ].join("\r\n"),
+    "",
+    text,
+  ];
+  return { bytes: new TextEncoder().encode(lines.join("\r\n")), contentType: "text/plain", fileName: evidenceName(message, "txt"), kind: "text" };
+}
+
+/** One line for the persistent-contact log: when, and the subject line (cut short). */
+export function contactSummary(message: ReadMessage): string {
+  return shorten(`Email: ${message.subject.trim() || "(no subject)"}`, CONTACT_SUMMARY_MAX);
+}
+
+export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: MailAddress, subjectId: string | undefined, multiContact: boolean, now: Date): NewIncident {
+  const occurredAt = message.receivedAt && !Number.isNaN(Date.parse(message.receivedAt)) && Date.parse(message.receivedAt) <= now.getTime()
+    ? new Date(message.receivedAt).toISOString()
+    : now.toISOString();
+  const received = `Reported from Outlook: an email received ${formatDateTime(occurredAt)}, subject "${shorten(message.subject || "(no subject)", 200)}".`;
+  const description = shorten(`${draft.description.trim()}\n\n${received}`, DESCRIPTION_MAX);
+  return {
+    subject: subjectId
+      ? { existingId: subjectId }
+      : { new: { kind: "person", displayName: shorten(sender.displayName || sender.emailAddress, 200), emails: [sender.emailAddress] } },
+    occurredAt,
+    location: "Email",
+    channel: "email",
+    serviceArea: draft.serviceArea.trim(),
+    category: draft.category,
+    // A newline-free version reads better in cards; keep the reporter's own paragraphs.
+    description: draft.description.trim() ? description : received,
+    hateIncident: draft.hateIncident || draft.category === "hate-incident",
+    immediateAction: "none",
+    ...(multiContact ? { contacts: [{ at: occurredAt, channel: "email" as const, summary: contactSummary(message) }] } : {}),
+  };
+}
+
+export type FileOutcome =
+  | {
+      ok: true;
+      incidentId: string;
+      reference: string;
+      /** True when the email was added to an existing persistent-contact report. */
+      addedToExisting: boolean;
+      contactCount?: number;
+      whatHappensNext: string[];
+      evidence: { ok: true; kind: Evidence["kind"] } | { ok: false; message: string };
+    }
+  | { ok: false; code: string; message: string; fieldErrors: { field: string; message: string }[] };
+
+export function newKey(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  c?.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Files the report (or adds to an open one), then attaches the email. One idempotency key per form, made when
+ * the form opens, so a double click or a retry never files twice (docs/api.md "Idempotency"). */
+export async function fileReport(
+  api: Pick<Api, "createIncident" | "addContacts" | "addEvidence">,
+  input: { message: ReadMessage; sender: MailAddress; subjectId?: string; draft: ReportDraft; multiContactCategories: readonly string[] | null | undefined; idempotencyKey: string; now: Date },
+): Promise<FileOutcome> {
+  const { message, sender, draft } = input;
+  const multiContact = !!input.multiContactCategories?.includes(draft.category);
+  let incidentId: string;
+  let reference: string;
+  let contactCount: number | undefined;
+  let whatHappensNext: string[] = [];
+  const addedToExisting = multiContact && !!draft.addToReportId;
+  if (addedToExisting) {
+    const incident = buildIncident(message, draft, sender, input.subjectId, true, input.now);
+    const added = await api.addContacts(draft.addToReportId!, incident.contacts!, input.idempotencyKey);
+    if (!added.ok) return { ok: false, code: added.code, message: added.message, fieldErrors: added.errors ?? [] };
+    incidentId = added.value.incident.id;
+    reference = added.value.incident.reference;
+    contactCount = added.value.incident.contactCount;
+  } else {
+    const created = await api.createIncident(buildIncident(message, draft, sender, input.subjectId, multiContact, input.now), input.idempotencyKey);
+    if (!created.ok) return { ok: false, code: created.code, message: created.message, fieldErrors: created.errors ?? [] };
+    incidentId = created.value.incident.id;
+    reference = created.value.incident.reference;
+    contactCount = created.value.incident.contactCount;
+    whatHappensNext = created.value.whatHappensNext ?? [];
+  }
+  const evidence = await attachEmail(api, incidentId, message);
+  return { ok: true, incidentId, reference, addedToExisting, contactCount, whatHappensNext, evidence };
+}
+
+/** Attaches the email to a saved report. A failure here does not undo the report: the pane offers a retry. */
+export async function attachEmail(api: Pick<Api, "addEvidence">, incidentId: string, message: ReadMessage): Promise<{ ok: true; kind: Evidence["kind"] } | { ok: false; message: string }> {
+  let evidence: Evidence;
+  try {
+    evidence = await collectEvidence(message);
+  } catch (error) {
+    return { ok: false, message: `${error instanceof Error ? error.message : "Outlook could not copy the email."} Try attaching it again.` };
+  }
+  const uploaded = await api.addEvidence(incidentId, evidence);
+  if (!uploaded.ok) return { ok: false, message: uploaded.message };
+  return { ok: true, kind: evidence.kind };
+}
+
+/** The reporter's open persistent-contact report on this sender, if the policy lets reports cover many contacts. */
+export async function findOpenReport(
+  api: Pick<Api, "openReport">,
+  input: { subjectId?: string; email: string },
+): Promise<{ subjectId?: string; report?: IncidentSummary }> {
+  const found = await api.openReport(input.subjectId ? { subjectId: input.subjectId } : { email: input.email });
+  if (!found.ok) return { subjectId: input.subjectId };
+  return { subjectId: found.value.subjectId ?? input.subjectId, report: found.value.report ?? undefined };
+}
