@@ -94,7 +94,7 @@ export function lifecycleContract(name: string, h: LifecycleContractHarness): vo
 
     it("collections are separate: the same id in two collections is two records", async () => {
       await stores.settings.create({ id: "x", value: "1", updatedAt: "2027-01-01T00:00:00.000Z" });
-      await stores.markers.create({ id: "x", reference: "CAL-0001", listed: true, changedAt: "2027-01-01T00:00:00.000Z" });
+      await stores.markers.create({ id: "x", subjectId: "s", reference: "CAL-0001", listed: true, changedAt: "2027-01-01T00:00:00.000Z" });
       assert.equal((await stores.settings.find()).length, 1);
       assert.equal((await stores.markers.find()).length, 1);
     });

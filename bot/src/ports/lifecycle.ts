@@ -208,6 +208,7 @@ export interface DeliveryRecord {
 export interface MarkerState {
   /** The entry id. */
   id: string;
+  subjectId: string;
   reference: string;
   listed: boolean;
   changedAt: IsoDateTime;
@@ -348,6 +349,9 @@ export interface LetterDraft {
   equalityQuestionnaire: boolean;
   /** Policy parts the letter contains (core LETTER_PARTS ids). */
   presentParts: string[];
+  /** Parts this kind of letter cannot do without, whatever the policy lists (a review outcome letter needs the
+   * outcome): refused like a policy part when missing. */
+  essentialParts: string[];
 }
 
 /** Everything a letter template may draw on. Built by the service; composed by the letters adapter. */
@@ -382,6 +386,11 @@ export interface LetterContext {
   appealRights: { route: "appeal" | "complaints-process"; byDate: IsoDate | null; windowText: string | null; to: string[]; grounds: string[]; ombudsman: boolean } | null;
   monitoring: { intervalText: string | null; by: string | null };
   divertInPlace: { spocMailbox: string } | null;
+  /** When what the letter sets up will be reviewed: the entry's review date, or for a warning one review
+   * interval from today (West Lindsey 11.4); absent where the policy sets no review. */
+  reviewOn?: IsoDate;
+  /** The parts the policy requires and asks for "if relevant" (core letterRequirements). */
+  policyParts: { required: string[]; ifRelevant: string[] };
   /** Staff's own words for a part, which replace or complete the template's. */
   texts: Record<string, string>;
 }

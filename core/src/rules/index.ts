@@ -7,3 +7,4 @@ export * from "./letters";
 export * from "./restrictions";
 export * from "./appeals";
 export * from "./emailContact";
+export * from "./lifecycle";
