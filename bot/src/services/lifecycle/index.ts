@@ -10,6 +10,7 @@ import { RetentionService } from "./retention";
 import { ReviewService } from "./reviews";
 import { LifecycleScheduler, type SchedulerOptions } from "./scheduler";
 import { WarningService } from "./warnings";
+import { RegisterWatch } from "./watch";
 
 export class LifecycleService {
   readonly ctx: LifecycleContext;
@@ -19,6 +20,7 @@ export class LifecycleService {
   readonly appeals: AppealService;
   readonly letters: LetterService;
   readonly notifications: NotificationService;
+  readonly watch: RegisterWatch;
   readonly retention: RetentionService;
   readonly reports: ReportService;
   readonly scheduler: LifecycleScheduler;
@@ -31,7 +33,9 @@ export class LifecycleService {
     this.appeals = new AppealService(this.ctx, this.restrictions);
     this.letters = new LetterService(this.ctx);
     this.notifications = new NotificationService(this.ctx);
-    this.retention = new RetentionService(this.ctx, this.notifications);
+    this.watch = new RegisterWatch(this.ctx, this.notifications);
+    this.notifications.watch = this.watch;
+    this.retention = new RetentionService(this.ctx, this.notifications, this.watch);
     this.reports = new ReportService(this.ctx);
     this.scheduler = new LifecycleScheduler(this.ctx, this, scheduler);
   }

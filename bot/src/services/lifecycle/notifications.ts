@@ -3,9 +3,9 @@
 // leaves CALM is only an opaque reference and the action ("CAL-0042 added"), never a name, address or reason.
 // Webhooks are signed (HMAC-SHA256), retried with backoff, and every attempt is in the delivery log.
 //
-// Events come from the register's change feed, so an entry added or removed by any service (a case decision, an
-// immediate restriction, a review, an appeal, expiry) is seen: the marker sync compares each changed subject's
-// entries with what subscribers were last told, and queues a delivery per subscriber for each difference.
+// Events come from the register's change feed (watch.ts), so an entry added or removed by any service (a case
+// decision, an immediate restriction, a review, an appeal, expiry) is seen: each changed subject's entries are
+// compared with what subscribers were last told, and a delivery is queued per subscriber for each difference.
 import { createHmac, randomBytes } from "node:crypto";
 import type { Caller } from "../../../../core/src/domain";
 import { sourceOf } from "../../../../core/src/policy/sources";
@@ -13,7 +13,6 @@ import { AlreadyExistsError, ConcurrencyError } from "../../ports/errors";
 import type { DeliveryRecord, DeliveryStatus, MarkerState, SubscriptionRecord } from "../../ports/lifecycle";
 import { ok, refuse, type LifecycleContext, type Result } from "./context";
 
-export const CURSOR_SETTING = "marker-cursor";
 /** Attempts before a delivery is given up (about 4 hours of backoff in all). */
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const FIRST_RETRY_MS = 60_000;
@@ -48,6 +47,9 @@ function view(s: SubscriptionRecord): SubscriptionView {
 }
 
 export class NotificationService {
+  /** Set by the lifecycle service: the register watch that feeds the marker sync. */
+  watch: { ensureBaseline(): Promise<void> } | undefined;
+
   constructor(private readonly ctx: LifecycleContext) {}
 
   private events(): ("added" | "removed")[] {
@@ -82,7 +84,7 @@ export class NotificationService {
     } else if (input.target.conversationId.trim().length === 0) {
       return refuse("CONVERSATION_REQUIRED", "Choose the Teams channel to post to.");
     }
-    await this.ensureBaseline();
+    await this.watch?.ensureBaseline();
     const record: SubscriptionRecord = {
       id: this.ctx.deps.ids.next(),
       serviceArea: input.serviceArea.trim(),
@@ -110,19 +112,16 @@ export class NotificationService {
     return ok(view(saved));
   }
 
-  /** Starts the change-feed cursor and records every current entry as listed, once: subscribers learn of changes
-   * from then on (their markers for entries already listed are set up with the service). */
-  private async ensureBaseline(): Promise<void> {
-    if (await this.ctx.deps.lifecycle.settings.get(CURSOR_SETTING)) return;
-    const { cursor } = await this.ctx.deps.stores.register.changesSince(undefined);
-    for await (const entry of this.ctx.deps.stores.register.listCurrent()) {
-      await this.putMarker({ id: entry.id, subjectId: entry.subjectId, reference: entry.reference, listed: true, changedAt: this.ctx.nowIso() });
-    }
-    try {
-      await this.ctx.deps.lifecycle.settings.create({ id: CURSOR_SETTING, value: cursor, updatedAt: this.ctx.nowIso() });
-    } catch (error) {
-      if (!(error instanceof AlreadyExistsError)) throw error;
-    }
+  /** Whether the policy keeps service markers in step (East Suffolk 3.1). */
+  enabled(): boolean {
+    return this.events().length > 0;
+  }
+
+  /** Records an entry as listed without telling anyone: the starting point for entries already on the register when
+   * marker notifications begin (their markers are set up with the service). */
+  async baseline(entry: { id: string; subjectId: string; reference: string; listed: boolean }): Promise<void> {
+    if (await this.ctx.deps.lifecycle.markers.get(entry.id)) return;
+    await this.putMarker({ ...entry, changedAt: this.ctx.nowIso() });
   }
 
   private async putMarker(state: MarkerState): Promise<void> {
@@ -131,31 +130,21 @@ export class NotificationService {
     else await this.ctx.deps.lifecycle.markers.update({ ...state, etag: current.etag });
   }
 
-  /** One pass of the marker sync (the scheduler runs it on one instance at a time): reads the register's change
-   * feed from the saved cursor, queues deliveries for entries added or removed, saves the cursor. */
-  async sync(): Promise<{ queued: number; subjects: number }> {
-    if (this.events().length === 0) return { queued: 0, subjects: 0 };
-    const setting = await this.ctx.deps.lifecycle.settings.get(CURSOR_SETTING);
-    if (!setting) return { queued: 0, subjects: 0 }; // nobody has subscribed yet
-    const { subjectIds, cursor } = await this.ctx.deps.stores.register.changesSince(setting.value);
-    const subscriptions = (await this.ctx.deps.lifecycle.subscriptions.find({ active: true }));
+  /** Compares one subject's entries with what subscribers were last told and queues a delivery per subscriber for
+   * each entry added or removed since (entries purged since count as removed). Returns how many were queued. */
+  async reconcileSubject(subjectId: string, entries: { id: string; reference: string; status: string }[]): Promise<number> {
+    if (!this.enabled()) return 0;
+    const subscriptions = await this.ctx.deps.lifecycle.subscriptions.find({ active: true });
     let queued = 0;
-    for (const subjectId of new Set(subjectIds)) {
-      const entries = await this.ctx.deps.stores.register.listBySubject(subjectId);
-      const seen = new Set<string>();
-      for (const entry of entries) {
-        seen.add(entry.id);
-        queued += await this.reconcile(entry.id, subjectId, entry.reference, entry.status !== "removed", subscriptions);
-      }
-      // Entries purged since: anything still marked listed is now removed.
-      for (const marker of await this.ctx.deps.lifecycle.markers.find({ subjectId })) {
-        if (!seen.has(marker.id)) queued += await this.reconcile(marker.id, subjectId, marker.reference, false, subscriptions);
-      }
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      seen.add(entry.id);
+      queued += await this.reconcile(entry.id, subjectId, entry.reference, entry.status !== "removed", subscriptions);
     }
-    // Saving the cursor after the deliveries are queued: a crash in between repeats the pass, and the marker states
-    // make the repeat queue nothing new.
-    await this.ctx.deps.lifecycle.settings.update({ ...setting, value: cursor, updatedAt: this.ctx.nowIso() });
-    return { queued, subjects: new Set(subjectIds).size };
+    for (const marker of await this.ctx.deps.lifecycle.markers.find({ subjectId })) {
+      if (!seen.has(marker.id)) queued += await this.reconcile(marker.id, subjectId, marker.reference, false, subscriptions);
+    }
+    return queued;
   }
 
   private async reconcile(entryId: string, subjectId: string, reference: string, listed: boolean, subscriptions: SubscriptionRecord[]): Promise<number> {
@@ -163,7 +152,7 @@ export class NotificationService {
     if ((marker?.listed ?? false) === listed) return 0;
     const action = listed ? "added" : "removed";
     const occurredAt = this.ctx.nowIso();
-    // The event id: the entry and how many times it has changed, so a repeated pass makes the same ids.
+    // The event id: the entry, the action and when its marker last changed, so a repeated pass makes the same ids.
     const eventId = `${entryId}:${action}:${marker?.changedAt ?? "first"}`;
     let queued = 0;
     for (const s of subscriptions.filter((x) => x.events.includes(action))) {

@@ -13,6 +13,7 @@ import { sourceOf } from "../../../../core/src/policy/sources";
 import type { RetentionRecord } from "../../ports/lifecycle";
 import { ok, refuse, type Actor, type LifecycleContext, type Result } from "./context";
 import type { NotificationService } from "./notifications";
+import type { RegisterWatch } from "./watch";
 
 export interface PurgeCounts {
   entries: number;
@@ -81,7 +82,11 @@ function emptyCounts(): PurgeCounts {
 }
 
 export class RetentionService {
-  constructor(private readonly ctx: LifecycleContext, private readonly notifications: NotificationService) {}
+  constructor(
+    private readonly ctx: LifecycleContext,
+    private readonly notifications: NotificationService,
+    private readonly watch: RegisterWatch,
+  ) {}
 
   private rule(): { text: string; source?: string } {
     const period = this.ctx.profile.retention.afterRemoval;
@@ -223,7 +228,7 @@ export class RetentionService {
     const entryNow = await stores.register.get(entryId);
     if (entryNow && entryNow.status !== "removed") return refuse("ENTRY_CURRENT", "This entry is on the register again, so it is not purged.", 409);
     // Subscribers hear of the removal before the marker state is forgotten.
-    await this.notifications.sync();
+    await this.watch.sync();
     const t = await this.targets(record);
     const counts = this.counts(t);
     for (const name of [...t.evidenceBlobs, ...t.letterBlobs]) await blobs.delete(name);

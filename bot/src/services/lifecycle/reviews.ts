@@ -1,16 +1,16 @@
 // Reviews (Dorset 5.1, East Suffolk 4.7, West Oxfordshire Monitoring and Review, West Lindsey 13): entries due
 // are opened and posted to the decision body's channel; the review weighs new incidents, positive or neutral
 // contact and the raising service's justification, and ends in remove / extend / vary, approved by the body the
-// policy names. A new incident resets or brings the review forward as the policy says. Expiry removes entries
-// whose period has ended without repeat behaviour.
+// policy names. (A new incident resets or brings the review forward as the policy says: RegisterService
+// .incidentReported, called by the incident service.) Expiry removes entries whose period has ended without
+// repeat behaviour.
 import type { Caller, Incident, IsoDate, RegisterEntry, ReviewOutcome, RiskLevel } from "../../../../core/src/domain";
 import { formatDate } from "../../../../core/src/present/entryCard";
-import { reviewDateAfterIncident } from "../../../../core/src/rules/dates";
 import { datesAfterReview, expiryOutcome, reviewApprover, suggestReviewOutcome, tellingForReview, type ReviewSuggestion } from "../../../../core/src/rules/lifecycle";
 import { sourceOf } from "../../../../core/src/policy/sources";
 import { AlreadyExistsError } from "../../ports/errors";
 import type { ContactRecord, ReviewRecord, Variation } from "../../ports/lifecycle";
-import { londonDate, ok, refuse, SCHEDULER_ACTOR, staffRef, type Actor, type LifecycleContext, type Result } from "./context";
+import { ok, refuse, SCHEDULER_ACTOR, staffRef, type Actor, type LifecycleContext, type Result } from "./context";
 import { removeEntry, sinceLastDecision } from "./entries";
 import type { RestrictionInput, RestrictionService } from "./restrictions";
 
@@ -265,28 +265,6 @@ export class ReviewService {
       what: ["review", `outcome:${input.outcome}`, `approvedBy:${review.approverName}`, `tell:${telling.telling ?? "not set"}`],
     });
     return ok({ review: decided, entry: saved });
-  }
-
-  /** A new incident about a listed subject moves the review as the policy says (Dorset 8.1 and West Oxfordshire:
-   * brought forward; `reset`: one interval after the incident). Call it after an incident is saved. */
-  async incidentRecorded(incident: Pick<Incident, "subjectId" | "occurredAt" | "id">): Promise<{ entryId: string; nextReviewOn: IsoDate | null; changed: boolean }[]> {
-    const out: { entryId: string; nextReviewOn: IsoDate | null; changed: boolean }[] = [];
-    const incidentOn = londonDate(new Date(incident.occurredAt));
-    for (const entry of await this.ctx.deps.stores.register.listBySubject(incident.subjectId)) {
-      if (entry.status === "removed" || incidentOn < entry.startsOn) continue;
-      const moved = reviewDateAfterIncident(this.ctx.profile, { currentReviewOn: entry.nextReviewOn ?? null, incidentOn });
-      if (moved.changed && moved.nextReviewOn !== null) {
-        const next = moved.nextReviewOn;
-        await this.ctx.changeEntry(entry.id, (e) => ({ ...e, nextReviewOn: next }));
-        await this.ctx.audit({ surface: "scheduler" }, "update", {
-          subjectId: entry.subjectId,
-          entryId: entry.id,
-          what: ["nextReviewOn", `effect:${moved.effect ?? "none"}`, `incident:${incident.id}`, ...(moved.source ? [`source:${moved.source}`] : [])],
-        });
-      }
-      out.push({ entryId: entry.id, nextReviewOn: moved.nextReviewOn, changed: moved.changed });
-    }
-    return out;
   }
 
   /** Current entries whose expiry has passed. */

@@ -9,7 +9,7 @@ import type { JobLease, JobResult, SchedulerRunRecord } from "../../ports/lifecy
 import type { LifecycleContext } from "./context";
 import type { LifecycleService } from "./index";
 
-export const SCHEDULER_JOBS = ["review-due", "expiry", "appeal-reminder", "marker-sync", "webhook-delivery", "retention-purge", "housekeeping"] as const;
+export const SCHEDULER_JOBS = ["review-due", "expiry", "appeal-reminder", "register-watch", "webhook-delivery", "retention-purge", "housekeeping"] as const;
 export type SchedulerJob = (typeof SCHEDULER_JOBS)[number];
 
 export interface SchedulerOptions {
@@ -114,9 +114,9 @@ export class LifecycleScheduler {
     results.push(await this.each("review-due", (await s.reviews.due(today)).map((e) => ({ key: `review-due:${e.id}:${e.nextReviewOn ?? today}`, run: async () => describe(await s.reviews.open({ surface: "scheduler" }, e.id)) }))));
     results.push(await this.each("expiry", (await s.reviews.expired(today)).map((e) => ({ key: `expiry:${e.id}:${e.expiresOn ?? today}`, run: async () => describe(await s.reviews.expire(e.id)) }))));
     results.push(await this.each("appeal-reminder", (await s.appeals.remindersDue(today)).map(({ appeal, mark }) => ({ key: `appeal-reminder:${appeal.id}:${mark}`, run: async () => describe(await s.appeals.remind(appeal.id, mark)) }))));
-    results.push(await this.recurring("marker-sync", async () => {
-      const r = await s.notifications.sync();
-      return `${r.queued} queued from ${r.subjects} changed subject(s)`;
+    results.push(await this.recurring("register-watch", async () => {
+      const r = await s.watch.sync();
+      return r.baseline ? "started following the register" : `${r.subjects} changed subject(s); ${r.queued} notification(s) queued`;
     }));
     results.push(await this.deliveries());
     results.push(await this.each("retention-purge", (await s.retention.dueIds()).map((id) => ({ key: `purge:${id}`, run: async () => describe(await s.retention.purge({ surface: "scheduler" }, id)) }))));
