@@ -15,7 +15,7 @@ import { ComposeGuardService } from "./services/composeGuard";
 import { OpenReportFinder } from "./services/openReports";
 import type { Stores } from "./ports/stores";
 import type { Clock, IdGenerator, Logger } from "./ports/system";
-import { Router, type Route } from "./adapters/http/router";
+import { answerClientError, Router, type Route } from "./adapters/http/router";
 import { devSignInRoutes, healthRoutes, lookupRoutes, type HealthCheck } from "./adapters/http/routes/core";
 import type { TokenValidator } from "./adapters/http/auth";
 import type { LocalIssuer } from "./adapters/http/devSignIn";
@@ -152,6 +152,7 @@ export function createApp(deps: AppDeps): App {
   for (const r of routes) router.add(r);
 
   const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 20_000, requestTimeout: 30_000 }, router.listener);
+  server.on("clientError", answerClientError);
   const sockets = new Set<import("node:net").Socket>();
   server.on("connection", (s) => {
     sockets.add(s);

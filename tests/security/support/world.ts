@@ -8,6 +8,7 @@ import { createApp, type AppDeps } from "../../../bot/src/app";
 import { TokenValidator } from "../../../bot/src/adapters/http/auth";
 import type { Route } from "../../../bot/src/adapters/http/router";
 import { createMemoryStores } from "../../../bot/src/adapters/memory";
+import { LocalDirectory } from "../../../bot/src/adapters/http/devDirectory";
 import { bindPolicy } from "../../../bot/src/policyBinding";
 import type { Stores } from "../../../bot/src/ports/stores";
 import type { Logger } from "../../../bot/src/ports/system";
@@ -177,7 +178,7 @@ export async function seedTiers(stores: Stores, tiers: TierSeed[]): Promise<void
 export async function startWorld(over: Partial<AppDeps> & { stores?: Stores; logger?: Logger } = {}): Promise<World> {
   const dorset = getPreset("dorset")!;
   const devIssuer = await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "00000000-0000-4000-8000-0000000ca1a0");
-  const t = await startTestApp({ policy: bindPolicy(dorset), devIssuer, logger: over.logger ?? createLogger("silent"), ...over });
+  const t = await startTestApp({ policy: bindPolicy(dorset), devIssuer, directory: new LocalDirectory(), logger: over.logger ?? createLogger("silent"), ...over });
   const tiers = buildTiers();
   await seedTiers(t.stores, tiers);
   for (const s of tiers) await t.app.services.lookup.subjectChanged(s.subject.id);

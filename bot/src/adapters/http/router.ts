@@ -360,3 +360,25 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on("error", (e) => { if (!failed) { failed = true; reject(e); } });
   });
 }
+
+/** For node:http's `clientError`: a request Node could not even parse (headers or URL too large, malformed
+ * request line) gets the same kind of answer as everything else — a problem document with a stable code —
+ * instead of a bare status line, and the connection is closed. */
+export function answerClientError(error: Error & { code?: string }, socket: import("node:stream").Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const code = tooLarge ? "REQUEST_HEADERS_TOO_LARGE" : "BAD_REQUEST";
+  const detail = tooLarge
+    ? "The address or headers of the request are too long. Shorten them (send search terms in the body) and try again."
+    : "The request could not be read. Check the client sending it, then try again.";
+  const body = JSON.stringify({ type: `urn:calm:problem:${code.toLowerCase().replace(/_/g, "-")}`, title: tooLarge ? "Request headers too large" : "The request is not valid", status, code, detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\n` +
+      `Content-Type: ${PROBLEM_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\n` +
+      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
