@@ -27,6 +27,14 @@ import { AccessGrantService } from "./services/portal/grants";
 import { PortalService, type PortalDeps } from "./services/portal/portal";
 import type { PortalStores } from "./ports/portal";
 import type { StaffDirectory } from "./ports/directory";
+import { createCasework, type Casework } from "./services/casework";
+import { incidentRoutes } from "./adapters/http/routes/incidents";
+import { caseRoutes } from "./adapters/http/routes/cases";
+import { createMemoryBotStores } from "./adapters/memory/bot";
+import { MemoryBlobStore } from "./adapters/memory/blobs";
+import type { BlobStore } from "./ports/blobs";
+import type { CaseNotifier } from "./ports/caseNotifier";
+import type { BotStores } from "./ports/conversations";
 
 /** The policy in force, as the server needs it. Built from a profile by policyBinding.ts. */
 export interface PolicyBinding {
@@ -66,6 +74,13 @@ export interface AppDeps {
   lookupWatch?: LookupWatchOptions;
   /** Evidence files and more record stores for subject access exports (services/subjectAccess.ts). */
   subjectAccess?: Pick<SubjectAccessDeps, "blobs" | "collections" | "entryCollections">;
+  /** Issue 3: evidence files, the decision body's seats and the bot's conversation references (each defaults to
+   * memory), and where case events go (the Teams channel; default nowhere). */
+  blobs?: BlobStore;
+  botStores?: BotStores;
+  caseNotifier?: CaseNotifier;
+  /** Waits between ballot retries (tests pass a no-op). */
+  ballotSleep?: (ms: number) => Promise<void>;
   /** Serves static pages for requests no route matches. */
   staticFallback?(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean>;
 }
@@ -79,6 +94,8 @@ export interface AppServices {
   /** Staff portal (issue 4): access grants (which feed every view) and the portal's use cases. */
   grants: AccessGrantService;
   portal: PortalService;
+  /** Incidents, cases, votes and the register (issue 3); absent when the policy binding carries no profile. */
+  casework?: Casework;
 }
 
 export interface App {
@@ -126,6 +143,20 @@ export function createApp(deps: AppDeps): App {
     subjectAccess: new SubjectAccessService({ stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger, ...deps.subjectAccess }),
   };
   const services: AppServices = { security, lookup, composeGuard, grants, portal };
+  if (deps.policy.profile) {
+    services.casework = createCasework({
+      stores: deps.stores,
+      blobs: deps.blobs ?? new MemoryBlobStore(),
+      botStores: deps.botStores ?? createMemoryBotStores(),
+      profile: deps.policy.profile,
+      clock: deps.clock,
+      ids: deps.ids,
+      logger: deps.logger,
+      lookup,
+      ...(deps.caseNotifier ? { notifier: deps.caseNotifier } : {}),
+      ...(deps.ballotSleep ? { sleep: deps.ballotSleep } : {}),
+    });
+  }
 
   const router = new Router({
     logger: deps.logger,
@@ -146,6 +177,8 @@ export function createApp(deps: AppDeps): App {
       registerName: deps.policy.registerName,
       multiContactCategories: deps.policy.profile?.incidentReports?.multiContactCategories ?? null,
     }),
+    ...incidentRoutes(services.casework),
+    ...caseRoutes(services.casework),
     ...(deps.devIssuer ? devSignInRoutes(deps.devIssuer) : []),
     ...(deps.extraRoutes?.(services) ?? []),
   ];
@@ -183,6 +216,7 @@ export function createApp(deps: AppDeps): App {
       await lookup.stop();
       await lookupWatch.flush();
       await grants.stop();
+      await services.casework?.cases.settled();
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -7,6 +7,7 @@
 // record of the same key (last write wins: a newer reference is always the better one); reads return copies;
 // `delete` of a missing key is not an error; unreachable storage is StoreUnavailableError.
 import type { IsoDateTime } from "../../../core/src/domain";
+import type { DecisionBodyStore } from "./decisionBody";
 
 export const CONVERSATION_KINDS = ["channel", "user", "card"] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
@@ -42,3 +43,9 @@ export function parseConversationKey(key: string): { kind: ConversationKind; id:
 }
 
 export const DECISION_BODY_CHANNEL_KEY = "channel:decision-body";
+
+/** The bot's stores: who sits on the decision body, and where the bot may write unprompted. */
+export interface BotStores {
+  decisionBody: DecisionBodyStore;
+  conversations: ConversationStore;
+}

@@ -33,6 +33,16 @@ export const PERMISSIONS = {
   "addin.recipients.check": { audience: STAFF, rateLimit: "senders", description: "Anyone with a CALM role may check, while writing an email, whether a recipient has a contact restriction and who their single point of contact is; each sees only their tier." },
   "addin.sendAnyway": { audience: STAFF, description: "Anyone with a CALM role may send to a recipient with a contact restriction after giving a reason; the reason is audited against the entry." },
   "policy.read": { audience: STAFF, description: "Anyone with a CALM role may read the policy in force in plain language." },
+  // Incidents, cases and the vote (issue 3). Who may see one incident or case is narrowed further by the service.
+  "incidents.report": { audience: ["officer", "manager", "panel-member", "chair", "register-admin", "councillor", "contractor", "appeal-officer"], description: "Staff, councillors and contractors may report an incident, add evidence and further contacts to their own report (East Suffolk 3.3, 4.1-4.2)." },
+  "incidents.read": { audience: STAFF, description: "The reporter may read their own report; managers, the decision body and register administrators may read any." },
+  "cases.refer": { audience: ["manager", "register-admin", "chair"], description: "Managers (and register administrators, the chair) refer a case to the decision body." },
+  "cases.read": { audience: ["manager", "panel-member", "chair", "register-admin"], description: "The decision body, the presenting manager and register administrators see a case and its vote as far as each may." },
+  "cases.vote": { audience: ["panel-member", "chair"], description: "Members of the decision body vote and declare conflicts on cases they sit on; membership, not the role alone, decides." },
+  "cases.rule": { audience: ["chair", "register-admin"], description: "The chair rules on a member's conflict of interest (Dorset 4.5); a register administrator records a ruling on the chair's own conflict." },
+  "cases.close": { audience: ["chair"], description: "The chair closes the vote; the outcome follows the policy's quorum and majority (Dorset 4.4, 4.9)." },
+  "cases.emergency": { audience: ["chair", "manager", "panel-member", "register-admin"], description: "The chair, or the named deputy when the chair is absent, may add someone at high risk at once, pending ratification (Dorset 4.13.2); the service checks the seat." },
+  "bot.messages": { audience: "public", description: "The Bot Framework delivers Teams activities here; the bot checks the Bot Framework's own token, and each command checks the sender's CALM roles." },
   // The staff portal (issue 4). Which entries a caller sees is still the policy's tier rule, widened by grants.
   "portal.meta": { audience: STAFF, description: "Anyone with a CALM role may open the staff portal: which pages they have and the words for the form choices." },
   "register.browse": { audience: STAFF, description: "Anyone with a CALM role may search and filter the register in the portal; each sees only the entries their tier and grants allow, in summary or full." },

@@ -26,6 +26,12 @@ export const PERSONAS: Persona[] = [
   { id: "00000000-0000-4000-8000-000000000007", displayName: "Connor Contractor", email: "connor.contractor@calm-demo.example", roles: ["contractor"], serviceAreas: ["Repairs"], description: "Contractor: no register access; sees 'take care' guidance only." },
   { id: "00000000-0000-4000-8000-000000000008", displayName: "Abe Appeals", email: "abe.appeals@calm-demo.example", roles: ["appeal-officer"], serviceAreas: [], description: "Appeal officer: decides appeals on decisions they took no part in." },
   { id: "00000000-0000-4000-8000-000000000009", displayName: "Audrey Auditor", email: "audrey.auditor@calm-demo.example", roles: ["auditor"], serviceAreas: [], description: "Information Asset Owner / DPO: who saw what, retention, subject access." },
+  // The rest of the demo panel, so a preset's quorum can be reached (Dorset 4.3-4.4: six members, quorum of four).
+  { id: "00000000-0000-4000-8000-000000000010", displayName: "Petra Panel", email: "petra.panel@calm-demo.example", roles: ["panel-member"], serviceAreas: ["Health and Safety"], description: "Panel member: votes on cases." },
+  { id: "00000000-0000-4000-8000-000000000011", displayName: "Percy Panel", email: "percy.panel@calm-demo.example", roles: ["panel-member"], serviceAreas: ["Customer Services"], description: "Panel member: votes on cases." },
+  { id: "00000000-0000-4000-8000-000000000012", displayName: "Polly Panel", email: "polly.panel@calm-demo.example", roles: ["panel-member"], serviceAreas: ["Adult Social Care"], description: "Panel member: votes on cases." },
+  { id: "00000000-0000-4000-8000-000000000013", displayName: "Paddy Panel", email: "paddy.panel@calm-demo.example", roles: ["panel-member"], serviceAreas: ["Equality and Diversity"], description: "Panel member: votes on cases." },
+  { id: "00000000-0000-4000-8000-000000000014", displayName: "Dee Deputy", email: "dee.deputy@calm-demo.example", roles: ["manager"], serviceAreas: ["Legal"], description: "The named deputy: makes a high-risk emergency addition when the chair is absent." },
 ];
 
 export interface LocalIssuer {

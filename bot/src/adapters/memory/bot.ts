@@ -1,9 +1,8 @@
 // In-memory decision body and conversation references: same keys, limits, copies and errors as the table stores
 // (bot/src/adapters/tables/bot.ts), for unit tests, `startTestApp()` and a memory-backed server.
-import type { ConversationRecord, ConversationStore } from "../../ports/conversations";
+import type { BotStores, ConversationRecord, ConversationStore } from "../../ports/conversations";
 import { parseConversationKey } from "../../ports/conversations";
 import type { DecisionBodySeat, DecisionBodyStore } from "../../ports/decisionBody";
-import type { BotStores } from "../tables/bot";
 import { keyPart } from "../tables/keys";
 import { MemoryRecords } from "./records";
 

@@ -6,7 +6,7 @@
 // Keys hold ids only, never a name.
 import { odata, TableClient } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
-import type { ConversationRecord, ConversationStore } from "../../ports/conversations";
+import type { BotStores, ConversationRecord, ConversationStore } from "../../ports/conversations";
 import { parseConversationKey } from "../../ports/conversations";
 import type { DecisionBodySeat, DecisionBodyStore } from "../../ports/decisionBody";
 import { decodeRecord, encodeRecord } from "./codec";
@@ -75,11 +75,6 @@ export class TableConversationStore implements ConversationStore {
 }
 
 export const BOT_TABLE_NAMES = { decisionBody: "DecisionBody", conversations: "Conversations" } as const;
-
-export interface BotStores {
-  decisionBody: DecisionBodyStore;
-  conversations: ConversationStore;
-}
 
 export type BotTableStoresOptions = {
   tablePrefix?: string;
