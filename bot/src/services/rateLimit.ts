@@ -35,11 +35,12 @@ interface Bucket {
   at: number;
 }
 
-/** Beyond this many buckets, full (idle) ones are dropped: memory stays bounded whatever the traffic. */
+/** Beyond this many buckets of one kind, full (idle) ones are dropped: memory stays bounded whatever the traffic. */
 const MAX_BUCKETS = 50_000;
 
 export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  /** One map per kind of request, keyed by user id: no key string is built per request. */
+  private readonly buckets = new Map<RateLimitClass, Map<string, Bucket>>(RATE_LIMIT_CLASSES.map((c) => [c, new Map()]));
   private readonly specs: Record<RateLimitClass, BucketSpec | undefined>;
 
   constructor(
@@ -61,13 +62,13 @@ export class RateLimiter {
   take(userId: string, cls: RateLimitClass, cost = 1): RateDecision {
     const spec = this.specs[cls];
     if (!spec) return { ok: true };
-    const key = `${cls}\u0000${userId}`;
+    const buckets = this.buckets.get(cls)!;
     const now = this.now();
-    let bucket = this.buckets.get(key);
+    let bucket = buckets.get(userId);
     if (!bucket) {
-      if (this.buckets.size >= MAX_BUCKETS) this.sweep(now);
+      if (buckets.size >= MAX_BUCKETS) this.sweep(buckets, spec, now);
       bucket = { tokens: spec.capacity, at: now };
-      this.buckets.set(key, bucket);
+      buckets.set(userId, bucket);
     } else {
       bucket.tokens = Math.min(spec.capacity, bucket.tokens + ((now - bucket.at) / 1000) * spec.refillPerSecond);
       bucket.at = now;
@@ -83,20 +84,22 @@ export class RateLimiter {
 
   /** Buckets held (for tests and metrics). */
   get size(): number {
-    return this.buckets.size;
+    let n = 0;
+    for (const m of this.buckets.values()) n += m.size;
+    return n;
   }
 
-  private sweep(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      const spec = this.specs[key.slice(0, key.indexOf("\u0000")) as RateLimitClass];
-      if (!spec || bucket.tokens + ((now - bucket.at) / 1000) * spec.refillPerSecond >= spec.capacity) this.buckets.delete(key);
+  private sweep(buckets: Map<string, Bucket>, spec: BucketSpec, now: number): void {
+    // A full bucket is the same as no bucket: drop those first.
+    for (const [user, bucket] of buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * spec.refillPerSecond >= spec.capacity) buckets.delete(user);
     }
     // Everyone is mid-burst: drop the oldest half rather than grow without bound.
-    if (this.buckets.size >= MAX_BUCKETS) {
-      let drop = Math.floor(this.buckets.size / 2);
-      for (const key of this.buckets.keys()) {
+    if (buckets.size >= MAX_BUCKETS) {
+      let drop = Math.floor(buckets.size / 2);
+      for (const user of buckets.keys()) {
         if (drop-- <= 0) break;
-        this.buckets.delete(key);
+        buckets.delete(user);
       }
     }
   }
