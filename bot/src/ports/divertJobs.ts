@@ -1,10 +1,11 @@
 // Storage ports for SPOC email diverts (Dorset 4.11-4.12; issue 6 item 1).
 //
 // A divert is kept per register entry (DivertState: what is diverted to whom, and when and how the customer
-// was told). Every change to the mailboxes is a job: one row for the job and one row per mailbox, all in one
-// partition in Table Storage, so a progress save writes up to 99 mailbox rows and the job's counters in one
-// all-or-nothing transaction. A crash loses at most the last unsaved rows; those mailboxes are still
-// `pending` and are checked again (finding CALM's rule by name), so nothing is made twice.
+// was told). Every change to the mailboxes is a job: the job row, its plan (which mailboxes, what to do) and
+// one row per finished mailbox, all in one partition in Table Storage, so a progress save writes up to 99
+// mailbox rows and the job's counters in one all-or-nothing transaction. A crash loses at most the last
+// unsaved rows; those mailboxes are still `pending` and are checked again (finding CALM's rule by name), so
+// nothing is made twice.
 //
 // Rules the implementations keep (as in stores.ts): create never overwrites (AlreadyExistsError); updates
 // carry the etag they read (ConcurrencyError if stale); reads return copies; an unreachable store is
@@ -123,14 +124,17 @@ export interface DivertMailboxRow {
 }
 
 export interface DivertJobStore {
-  /** Writes the job and its mailbox rows. Fails with AlreadyExistsError if the job id is taken. */
+  /** Writes the job and its plan (every mailbox, pending). Fails with AlreadyExistsError if the id is taken.
+   * The job only becomes visible once its whole plan is stored. */
   createJob(job: DivertJob, rows: DivertMailboxRow[]): Promise<DivertJob>;
   getJob(jobId: string): Promise<DivertJob | undefined>;
   /** Replaces the job row (etag-guarded). */
   updateJob(job: DivertJob): Promise<DivertJob>;
-  /** Saves mailbox rows and the job row together (each etag-guarded): in one transaction per 99 rows. */
+  /** Saves finished mailbox rows and the job row (with its counters) together, all or nothing, in one
+   * transaction per 99 rows. A row read as pending has no etag and is saved only if no other writer has
+   * saved it meanwhile; a row with an etag must still have it. Either conflict is a ConcurrencyError. */
   saveProgress(job: DivertJob, rows: DivertMailboxRow[]): Promise<{ job: DivertJob; rows: DivertMailboxRow[] }>;
-  /** Mailbox rows of the job, optionally in one state only. */
+  /** Mailbox rows of the job (pending ones have no etag), optionally in one state only. */
   listRows(jobId: string, state?: MailboxRowState): Promise<DivertMailboxRow[]>;
   /** Jobs of one entry, oldest first. */
   listJobsForEntry(entryId: string): Promise<DivertJob[]>;

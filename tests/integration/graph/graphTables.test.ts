@@ -71,11 +71,15 @@ describe("Graph features on Table Storage", function () {
       assert.equal((await jobs.getJob("job-250"))?.done, 150);
       assert.equal((await jobs.listRows("job-250", "done")).length, 150);
 
-      // One stale row spoils its whole transaction: nothing of it is written.
+      // One row saved meanwhile by another writer spoils the whole transaction: nothing of it is written.
       const again = (await jobs.listRows("job-250", "pending")).slice(0, 5).map((r) => ({ ...r, state: "done" as const }));
-      again[3] = { ...again[3]!, etag: 'W/"datetime\'2000-01-01T00%3A00%3A00Z\'"' };
+      again[3] = { ...pending[0]!, state: "done" }; // already saved above, offered again as if pending
+      await assert.rejects(jobs.saveProgress({ ...saved.job, done: 155 }, again), ConcurrencyError);
+      again[3] = { ...saved.rows[1]!, etag: 'W/"datetime\'2000-01-01T00%3A00%3A00Z\'"' }; // a stale etag
       await assert.rejects(jobs.saveProgress({ ...saved.job, done: 155 }, again), ConcurrencyError);
       assert.equal((await jobs.listRows("job-250", "done")).length, 150);
+      assert.equal((await jobs.listRows("job-250", "pending")).length, 100);
+      assert.equal((await jobs.listRows("job-250")).length, 250);
       assert.equal((await jobs.getJob("job-250"))?.done, 150);
       // A stale job row (someone cancelled it) is refused too.
       await jobs.updateJob({ ...saved.job, status: "cancelled" });

@@ -20,6 +20,9 @@ function byCreated(a: DivertJob, b: DivertJob): number {
 
 export class MemoryDivertJobStore implements DivertJobStore {
   private readonly jobs = new MemoryRecords<DivertJob>("divert job");
+  /** The plan: every mailbox of the job as created (pending), like the table store's plan rows. */
+  private readonly plans = new Map<string, DivertMailboxRow[]>();
+  /** Finished mailboxes only. */
   private readonly rows = new MemoryRecords<DivertMailboxRow>("divert mailbox row");
 
   private rowKey(jobId: string, mailbox: string): string {
@@ -29,7 +32,7 @@ export class MemoryDivertJobStore implements DivertJobStore {
   async createJob(job: DivertJob, rows: DivertMailboxRow[]): Promise<DivertJob> {
     const key = keyPart("divert job", job.id);
     if (this.jobs.has(key)) throw new AlreadyExistsError("divert job", job.id);
-    for (const row of rows) this.rows.create(this.rowKey(job.id, row.mailbox), `${job.id}/${row.mailbox}`, row);
+    this.plans.set(job.id, rows.map((r) => ({ ...r, state: "pending" as const, etag: undefined })));
     return Promise.resolve(this.jobs.create(key, job.id, job));
   }
 
@@ -49,15 +52,22 @@ export class MemoryDivertJobStore implements DivertJobStore {
     if (current.etag !== job.etag) throw new ConcurrencyError("divert job", job.id);
     for (const row of rows) {
       const stored = this.rows.read(this.rowKey(job.id, row.mailbox));
-      if (!stored) throw new NotFoundError("divert mailbox row", `${job.id}/${row.mailbox}`);
-      if (stored.etag !== row.etag) throw new ConcurrencyError("divert mailbox row", `${job.id}/${row.mailbox}`);
+      // A pending row (no etag) must not have been saved by anyone else; a saved one must be unchanged.
+      if (row.etag === undefined ? stored !== undefined : stored?.etag !== row.etag) {
+        throw new ConcurrencyError("divert mailbox row", `${job.id}/${row.mailbox}`);
+      }
     }
-    const saved = rows.map((row) => this.rows.replace(this.rowKey(job.id, row.mailbox), `${job.id}/${row.mailbox}`, row, row.etag));
+    const saved = rows.map((row) => {
+      const key = this.rowKey(job.id, row.mailbox);
+      return row.etag === undefined ? this.rows.create(key, `${job.id}/${row.mailbox}`, row) : this.rows.replace(key, `${job.id}/${row.mailbox}`, row, row.etag);
+    });
     return Promise.resolve({ job: this.jobs.replace(jobKey, job.id, job, job.etag), rows: saved });
   }
 
   async listRows(jobId: string, state?: MailboxRowState): Promise<DivertMailboxRow[]> {
-    return Promise.resolve(this.rows.list(`${keyPart("divert job", jobId)}|`, (r) => state === undefined || r.state === state));
+    const finished = new Map(this.rows.list(`${keyPart("divert job", jobId)}|`).map((r) => [r.mailbox, r]));
+    const all = (this.plans.get(jobId) ?? []).map((p) => finished.get(p.mailbox) ?? { ...p });
+    return Promise.resolve(all.filter((r) => state === undefined || r.state === state));
   }
 
   async listJobsForEntry(entryId: string): Promise<DivertJob[]> {

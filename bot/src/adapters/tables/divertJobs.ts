@@ -1,7 +1,10 @@
 // SPOC divert storage on Azure Tables (docs/graph.md "Job states"):
-//   <prefix>DivertJobs      PartitionKey = jobId: RowKey "job" (the job and its counters) and "m|<hmac>"
-//                           (one row per mailbox). One partition per job, so a progress save writes up to 99
-//                           mailbox rows and the job's counters in one all-or-nothing transaction.
+//   <prefix>DivertJobs      PartitionKey = jobId: RowKey "job" (the job and its counters), "p|<nnnnn>" (the
+//                           plan: up to 100 mailboxes and what to do in each, per row, written when the job
+//                           is made) and "m|<hmac>" (one row per finished mailbox). One partition per job,
+//                           so a progress save writes up to 99 mailbox rows and the job's counters in one
+//                           all-or-nothing transaction. A mailbox with no "m|" row is pending: making a
+//                           5,000-mailbox job is one transaction of 50 plan rows, not 5,000 inserts.
 //   <prefix>DivertJobIndex  PartitionKey = entryId, RowKey = "<createdAt>|<jobId>", with the job's status
 //                           copied: lists an entry's jobs and finds unfinished ones without scanning the
 //                           (large) mailbox rows. Derived: readers re-check the job row itself.
@@ -29,6 +32,15 @@ import { keyPart, prefixEnd } from "./keys";
 
 const JOB_ROW = "job";
 const MAILBOX_PREFIX = "m|";
+const PLAN_PREFIX = "p|";
+const PLAN_ROW_SIZE = 100;
+
+/** One planned mailbox, as stored in a plan row. */
+interface PlannedMailbox {
+  mailbox: string;
+  action: DivertMailboxRow["action"];
+  expectedRuleId?: string;
+}
 const STATE_ROW = "state";
 const LEASE_ROW = "lease";
 const COUNCILLORS = "councillors";
@@ -69,23 +81,23 @@ export class TableDivertJobStore implements DivertJobStore {
     const pk = keyPart("divert job", job.id);
     const jobProps = encodeRecord("divert job", job.id, job);
     if (await this.jobs.get(pk, JOB_ROW, c)) throw new AlreadyExistsError("divert job", job.id);
-    // Mailbox rows first, the job row last: a job is only visible once all its rows are there.
-    const chunks: DivertMailboxRow[][] = [];
-    for (let i = 0; i < rows.length; i += MAX_TRANSACTION_ACTIONS) chunks.push(rows.slice(i, i + MAX_TRANSACTION_ACTIONS));
-    // A few transactions at a time: a 5,000-mailbox job is 50 of them.
-    let next = 0;
-    const writer = async (): Promise<void> => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++]!;
-        await this.jobs.transaction(
-          transactionOf((t) => {
-            for (const row of chunk) t.createEntity({ partitionKey: pk, rowKey: this.rowKey(row.mailbox), ...encodeRecord("divert mailbox row", job.id, row) });
-          }),
-          c,
-        );
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(16, chunks.length) }, () => writer()));
+    const plans: PlannedMailbox[][] = [];
+    for (let i = 0; i < rows.length; i += PLAN_ROW_SIZE) {
+      plans.push(rows.slice(i, i + PLAN_ROW_SIZE).map((r) => ({ mailbox: r.mailbox, action: r.action, ...(r.expectedRuleId ? { expectedRuleId: r.expectedRuleId } : {}) })));
+    }
+    // The plan first, the job row last: a job is only visible once its whole plan is there.
+    for (let i = 0; i < plans.length; i += MAX_TRANSACTION_ACTIONS) {
+      const batch = plans.slice(i, i + MAX_TRANSACTION_ACTIONS);
+      await this.jobs.transaction(
+        transactionOf((t) => {
+          batch.forEach((mailboxes, n) => {
+            const index = String(i + n).padStart(5, "0");
+            t.createEntity({ partitionKey: pk, rowKey: PLAN_PREFIX + index, ...encodeRecord("divert job plan", `${job.id}/${index}`, { mailboxes }) });
+          });
+        }),
+        c,
+      );
+    }
     await this.indexJob(job, c);
     const etag = await this.jobs.create({ partitionKey: pk, rowKey: JOB_ROW, ...jobProps }, c);
     return { ...decodeRecord<DivertJob>(jobProps), etag };
@@ -114,18 +126,29 @@ export class TableDivertJobStore implements DivertJobStore {
     const per = MAX_TRANSACTION_ACTIONS - 1;
     const chunks = rows.length === 0 ? [[]] : Array.from({ length: Math.ceil(rows.length / per) }, (_, i) => rows.slice(i * per, (i + 1) * per));
     for (const chunk of chunks) {
-      const encoded = chunk.map((row) => ({
-        row,
-        props: encodeRecord("divert mailbox row", `${job.id}/${row.mailbox}`, row),
-        etag: requireEtag("divert mailbox row", job.id, row.etag),
-      }));
-      const etags = await this.jobs.transaction(
-        transactionOf((t) => {
-          for (const e of encoded) t.updateEntity({ partitionKey: pk, rowKey: this.rowKey(e.row.mailbox), ...e.props }, "Replace", { etag: e.etag });
-          t.updateEntity({ partitionKey: pk, rowKey: JOB_ROW, ...jobProps }, "Replace", { etag: jobEtag });
-        }),
-        c,
-      );
+      const encoded = chunk.map((row) => {
+        const { etag, ...rest } = row;
+        return { row, etag, props: encodeRecord("divert mailbox row", `${job.id}/${row.mailbox}`, rest) };
+      });
+      let etags: (string | undefined)[];
+      try {
+        etags = await this.jobs.transaction(
+          transactionOf((t) => {
+            for (const e of encoded) {
+              const entity = { partitionKey: pk, rowKey: this.rowKey(e.row.mailbox), ...e.props };
+              // A pending row is inserted (409 if another writer saved it first); a saved one is replaced
+              // only if unchanged (412).
+              if (e.etag === undefined) t.createEntity(entity);
+              else t.updateEntity(entity, "Replace", { etag: e.etag });
+            }
+            t.updateEntity({ partitionKey: pk, rowKey: JOB_ROW, ...jobProps }, "Replace", { etag: jobEtag });
+          }),
+          c,
+        );
+      } catch (error) {
+        if (error instanceof AlreadyExistsError || error instanceof NotFoundError) throw new ConcurrencyError("divert job", job.id);
+        throw error;
+      }
       encoded.forEach((e, i) => saved.push({ ...decodeRecord<DivertMailboxRow>(e.props), etag: etags[i] ?? "" }));
       jobEtag = etags[etags.length - 1] ?? "";
     }
@@ -138,12 +161,31 @@ export class TableDivertJobStore implements DivertJobStore {
   }
 
   async listRows(jobId: string, state?: MailboxRowState): Promise<DivertMailboxRow[]> {
+    const c = ctx("listRows", "divert job", jobId);
     const pk = keyPart("divert job", jobId);
-    const filter = state === undefined
+    const finished = new Map<string, DivertMailboxRow>();
+    const rowFilter = state === undefined || state === "pending"
       ? odata`PartitionKey eq ${pk} and RowKey ge ${MAILBOX_PREFIX} and RowKey lt ${prefixEnd(MAILBOX_PREFIX)}`
       : odata`PartitionKey eq ${pk} and RowKey ge ${MAILBOX_PREFIX} and RowKey lt ${prefixEnd(MAILBOX_PREFIX)} and state eq ${state}`;
+    for await (const row of this.jobs.query(rowFilter, c)) {
+      const r = withEtag<DivertMailboxRow>(row);
+      finished.set(r.mailbox, r);
+    }
+    if (state === "done" || state === "failed") return [...finished.values()];
+    // Pending rows come from the plan: every planned mailbox without a saved row.
+    const job = await this.jobs.get(pk, JOB_ROW, c);
+    const createdAt = typeof job?.createdAt === "string" ? job.createdAt : new Date(0).toISOString();
     const out: DivertMailboxRow[] = [];
-    for await (const row of this.jobs.query(filter, ctx("listRows", "divert job", jobId))) out.push(withEtag<DivertMailboxRow>(row));
+    for await (const plan of this.jobs.query(odata`PartitionKey eq ${pk} and RowKey ge ${PLAN_PREFIX} and RowKey lt ${prefixEnd(PLAN_PREFIX)}`, c)) {
+      for (const p of decodeRecord<{ mailboxes: PlannedMailbox[] }>(plan).mailboxes) {
+        const saved = finished.get(p.mailbox);
+        if (saved) {
+          if (state === undefined) out.push(saved);
+          continue;
+        }
+        out.push({ jobId, mailbox: p.mailbox, action: p.action, state: "pending", ...(p.expectedRuleId ? { expectedRuleId: p.expectedRuleId } : {}), attempts: 0, updatedAt: createdAt });
+      }
+    }
     return out;
   }
 
