@@ -82,9 +82,11 @@ export function contactSummary(message: ReadMessage): string {
 }
 
 export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: MailAddress, subjectId: string | undefined, multiContact: boolean, now: Date): NewIncident {
+  // When the email arrived. Without a usable date, a minute ago: the server refuses a time in its future, and
+  // this machine's clock may run a little ahead of it.
   const occurredAt = message.receivedAt && !Number.isNaN(Date.parse(message.receivedAt)) && Date.parse(message.receivedAt) <= now.getTime()
     ? new Date(message.receivedAt).toISOString()
-    : now.toISOString();
+    : new Date(now.getTime() - 60_000).toISOString();
   const received = `Reported from Outlook: an email received ${formatDateTime(occurredAt)}, subject "${shorten(message.subject || "(no subject)", 200)}".`;
   const description = shorten(`${draft.description.trim()}\n\n${received}`, DESCRIPTION_MAX);
   return {
@@ -96,7 +98,6 @@ export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: 
     channel: "email",
     serviceArea: draft.serviceArea.trim(),
     category: draft.category,
-    // A newline-free version reads better in cards; keep the reporter's own paragraphs.
     description: draft.description.trim() ? description : received,
     hateIncident: draft.hateIncident || draft.category === "hate-incident",
     immediateAction: "none",

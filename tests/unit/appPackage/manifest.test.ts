@@ -123,7 +123,19 @@ describe("app package: manifest", () => {
         assert.equal(obj(action?.runtime.code).page, `${local.values.TAB_ENDPOINT}/addin/commands.html`);
       }
       const send = events.find((e) => e.type === "messageSending");
-      assert.deepEqual(send?.options, { sendMode: "promptUser" }, "a warning the sender can act on, never a hard block");
+      // Soft block (issue 5 item 3): the add-in decides, so a non-SPOC is stopped until they give a reason
+      // (audited) or remove the person; if the add-in is unavailable, Outlook sends anyway. Never a hard block.
+      assert.deepEqual(send?.options, { sendMode: "softBlock" }, "a soft block the sender can get past with a reason, never a hard block");
+    });
+
+    it("has a compose-mode \"Contact guidance\" pane, the one the Smart Alert's \"Give a reason\" opens", () => {
+      const compose = arr(extension?.ribbons).map(obj).filter((r) => arr(r.contexts).includes("mailCompose"));
+      const controls = compose.flatMap((r) => arr(r.tabs).map(obj)).flatMap((t) => arr(t.groups).map(obj)).flatMap((g) => arr(g.controls).map(obj));
+      const guidance = controls.find((c) => c.id === "calmComposeGuidance");
+      assert.ok(guidance, "a calmComposeGuidance button in compose mode");
+      const action = actions.find((a) => a.id === guidance.actionId);
+      assert.equal(action?.type, "openPage");
+      assert.equal(obj(action?.runtime.code).page, `${local.values.TAB_ENDPOINT}/addin/taskpane.html?mode=compose`);
     });
 
     it("asks only for read-item permission on the mailbox", () => {

@@ -1,0 +1,186 @@
+// "Report this email" against Outlook hosts made with office-addin-mock and the real incident API (docs/api.md,
+// "Incidents"): the sender as subject, the email as evidence (EML on Mailbox 1.14, headers and text before),
+// several emails from one person in one persistent-contact report where the policy allows (East Suffolk 4.2),
+// very long subjects, the API down, validation errors, and a failed attachment that does not lose the report.
+import assert from "node:assert/strict";
+import { createApi, type Api } from "../../../addin/src/api";
+import { attachEmail, buildIncident, contactSummary, fileReport, findOpenReport, newKey, type ReportDraft } from "../../../addin/src/handlers/report";
+import { readMessage } from "../../../addin/src/outlook";
+import { getPreset } from "../../../core/src/policy/presets";
+import { simplePolicy, startTestApp, type TestApp } from "../../support/testApp";
+import { anEntry, aSubject } from "../../support/fixtures";
+import { readHost, uninstall, type Addr } from "./officeMock";
+
+const ALEX: Addr = { displayName: "Alex Example", emailAddress: "alex.example@example.org" };
+const ROBIN: Addr = { displayName: "Robin Referral", emailAddress: "robin.referral@example.org" };
+const REPORTER = "77777777-7777-4777-8777-777777777777";
+
+const draft = (over: Partial<ReportDraft> = {}): ReportDraft => ({
+  category: "verbal-abuse", description: "Called me useless and said they would keep emailing every hour.", hateIncident: false, serviceArea: "Housing", ...over,
+});
+
+describe("Report this email (office-addin-mock and the incident API)", () => {
+  for (const preset of ["east-suffolk", "dorset"] as const) {
+    describe(`under the ${preset} policy`, () => {
+      let t: TestApp;
+      let api: Api;
+      let alexId: string;
+
+      before(async () => {
+        t = await startTestApp({ policy: { ...simplePolicy, profile: getPreset(preset)! } });
+        const alex = await t.stores.subjects.create(aSubject({ emails: [ALEX.emailAddress] }));
+        alexId = alex.id;
+        await t.stores.register.create(anEntry(alex.id, "medium"));
+        await t.app.services.lookup.subjectChanged(alex.id);
+        const token = await t.issuer.token({ oid: REPORTER, name: "Ola Officer", roles: ["officer"], claims: { preferred_username: "ola.officer@calm-demo.example" } });
+        api = createApi({ baseUrl: t.url, getToken: async () => ({ ok: true, token }) });
+      });
+      after(async () => {
+        uninstall();
+        await t.stop();
+      });
+
+      const settings = async () => (await api.settings()).ok ? ((await api.settings()) as { value: { multiContactCategories?: string[] | null } }).value.multiContactCategories : undefined;
+
+      it("files a report about a listed sender with the original email (EML) attached", async () => {
+        readHost({ from: ALEX, subject: "You are useless", eml: Buffer.from("From: alex.example@example.org\r\nSubject: You are useless\r\n\r\nUseless.").toString("base64") });
+        const message = readMessage()!;
+        const out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: await settings(), idempotencyKey: newKey(), now: new Date("2026-11-23T10:00:00Z") });
+        assert.ok(out.ok, JSON.stringify(out));
+        assert.match(out.reference, /^INC-\d{4}$/);
+        assert.deepEqual(out.evidence, { ok: true, kind: "eml" });
+        assert.ok(out.whatHappensNext.length > 0);
+        const incident = (await t.stores.incidents.get(out.incidentId))!;
+        assert.equal(incident.subjectId, alexId);
+        assert.equal(incident.reporter.id, REPORTER, "the reporter is the signed-in mailbox user");
+        assert.equal(incident.channel, "email");
+        assert.equal(incident.occurredAt, "2026-11-23T09:30:00.000Z", "when the email arrived");
+        assert.match(incident.description, /^Called me useless/);
+        assert.match(incident.description, /Reported from Outlook: an email received 23 November 2026 at 9:30am, subject "You are useless"/);
+        assert.deepEqual(incident.evidence.map((e) => [e.kind, e.contentType, e.fileName]), [["email", "message/rfc822", "Reported email 2026-11-23.eml"]]);
+      });
+
+      it("files a report about someone not listed, as a new subject with their address, and flags a hate incident", async () => {
+        readHost({ from: { displayName: "Pat Public", emailAddress: "pat.public@example.com" } });
+        const message = readMessage()!;
+        const out = await fileReport(api, { message, sender: message.from!, draft: draft({ category: "hate-incident", hateIncident: false }), multiContactCategories: await settings(), idempotencyKey: newKey(), now: new Date("2026-11-23T10:00:00Z") });
+        assert.ok(out.ok, JSON.stringify(out));
+        const incident = (await t.stores.incidents.get(out.incidentId))!;
+        assert.equal(incident.hateIncident, true, "Dorset 3.2: the hate incident category is always flagged");
+        const subject = (await t.stores.subjects.get(incident.subjectId))!;
+        assert.deepEqual(subject.emails, ["pat.public@example.com"]);
+      });
+
+      it("keeps headers and text as evidence where Outlook cannot copy the email (Mailbox 1.8), and makes headers up before that (1.5)", async () => {
+        readHost({ from: ALEX, mailboxVersion: "1.8", headers: "From: alex.example@example.org\r\nSubject: Hi", body: "The abusive text." });
+        let message = readMessage()!;
+        let out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
+        assert.ok(out.ok && out.evidence.ok && out.evidence.kind === "text");
+        let evidence = (await t.stores.incidents.get(out.incidentId))!.evidence[0]!;
+        assert.equal(evidence.contentType, "text/plain");
+        assert.equal(evidence.fileName, "Reported email 2026-11-23.txt");
+        uninstall();
+        readHost({ from: ALEX, mailboxVersion: "1.5", subject: "Old Outlook" });
+        message = readMessage()!;
+        out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
+        assert.ok(out.ok && out.evidence.ok && out.evidence.kind === "text");
+        evidence = (await t.stores.incidents.get(out.incidentId))!.evidence[0]!;
+        assert.equal(evidence.contentType, "text/plain");
+      });
+
+      it("copes with a very long subject: the log line and the description are cut short, the file name carries none of it", async () => {
+        const subject = `RE: ${"why has nobody answered my emails about the boiler ".repeat(40)}`;
+        readHost({ from: ALEX, subject });
+        const message = readMessage()!;
+        assert.ok(contactSummary(message).length <= 200);
+        const body = buildIncident(message, draft(), message.from!, alexId, true, new Date("2026-11-23T10:00:00Z"));
+        assert.ok(body.description.length < 600);
+        assert.ok(body.contacts![0]!.summary.endsWith("…"));
+        const out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: await settings(), idempotencyKey: newKey(), now: new Date() });
+        assert.ok(out.ok, JSON.stringify(out));
+      });
+
+      it(preset === "east-suffolk"
+        ? "adds a second email from the same person to one persistent-contact report (East Suffolk 4.2)"
+        : "files each email as its own report where the policy has no multi-contact reports (Dorset)", async () => {
+        const multi = await settings();
+        const first = readHost({ from: ROBIN, subject: "Email one", itemId: "one" });
+        void first;
+        let message = readMessage()!;
+        const persistent = draft({ category: "unreasonably-persistent-contact", description: "The fifth email today about the same closed matter." });
+        const one = await fileReport(api, { message, sender: ROBIN, draft: persistent, multiContactCategories: multi, idempotencyKey: newKey(), now: new Date("2026-11-23T10:00:00Z") });
+        assert.ok(one.ok, JSON.stringify(one));
+        uninstall();
+        readHost({ from: ROBIN, subject: "Email two", itemId: "two", receivedAt: "2026-11-23T09:45:00.000Z" });
+        message = readMessage()!;
+        const open = await findOpenReport(api, { email: ROBIN.emailAddress });
+        if (preset === "east-suffolk") {
+          assert.deepEqual(multi, ["unreasonably-persistent-contact"]);
+          assert.equal(open.report?.reference, one.reference);
+          const two = await fileReport(api, { message, sender: ROBIN, subjectId: open.subjectId, draft: { ...persistent, addToReportId: open.report!.id }, multiContactCategories: multi, idempotencyKey: newKey(), now: new Date("2026-11-23T10:00:00Z") });
+          assert.ok(two.ok, JSON.stringify(two));
+          assert.equal(two.addedToExisting, true);
+          assert.equal(two.reference, one.reference);
+          assert.equal(two.contactCount, 2);
+          const incident = (await t.stores.incidents.get(one.incidentId))!;
+          assert.deepEqual(incident.contacts?.map((c) => c.summary), ["Email: Email one", "Email: Email two"]);
+          assert.equal(incident.evidence.length, 2, "both emails are attached");
+        } else {
+          assert.equal(multi, null);
+          assert.deepEqual(open.report, undefined);
+          const two = await fileReport(api, { message, sender: ROBIN, subjectId: open.subjectId, draft: persistent, multiContactCategories: multi, idempotencyKey: newKey(), now: new Date("2026-11-23T10:00:00Z") });
+          assert.ok(two.ok && !two.addedToExisting && two.reference !== one.reference);
+        }
+      });
+
+      it("files once however often the form is sent (one idempotency key per form)", async () => {
+        readHost({ from: ALEX });
+        const message = readMessage()!;
+        const key = newKey();
+        const input = { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: key, now: new Date() };
+        const [a, b] = [await fileReport(api, input), await fileReport(api, input)];
+        assert.ok(a.ok && b.ok);
+        assert.equal(a.incidentId, b.incidentId);
+      });
+
+      it("passes the API's field errors through when something is missing, and files nothing", async () => {
+        readHost({ from: ALEX });
+        const message = readMessage()!;
+        const before = (await t.stores.incidents.listBySubject(alexId)).length;
+        const out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft({ serviceArea: "  " }), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
+        assert.ok(!out.ok);
+        assert.equal(out.code, "INCIDENT_INVALID");
+        assert.ok(out.fieldErrors.some((e) => e.field === "serviceArea"), JSON.stringify(out.fieldErrors));
+        assert.equal((await t.stores.incidents.listBySubject(alexId)).length, before);
+      });
+
+      it("falls back to headers and text when Outlook fails to copy the whole email", async () => {
+        readHost({ from: ALEX, failEml: true });
+        const message = readMessage()!;
+        const out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
+        assert.ok(out.ok);
+        assert.deepEqual(out.evidence, { ok: true, kind: "text" });
+      });
+
+      it("keeps the report when the upload fails, and attaches the email on a retry", async () => {
+        readHost({ from: ALEX });
+        const message = readMessage()!;
+        const failing: Api = { ...api, addEvidence: async () => ({ ok: false as const, code: "API_UNREACHABLE", message: "CALM could not be reached. Check your connection and try again; if it keeps happening, tell IT." }) };
+        const out = await fileReport(failing, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
+        assert.ok(out.ok && !out.evidence.ok);
+        assert.match(out.evidence.message, /CALM could not be reached/);
+        assert.equal((await t.stores.incidents.get(out.incidentId))!.evidence.length, 0);
+        assert.deepEqual(await attachEmail(api, out.incidentId, message), { ok: true, kind: "eml" });
+        assert.equal((await t.stores.incidents.get(out.incidentId))!.evidence.length, 1);
+      });
+
+      it("says CALM could not be reached when the API is down, and does not throw", async () => {
+        readHost({ from: ALEX });
+        const message = readMessage()!;
+        const downApi = createApi({ baseUrl: "http://127.0.0.1:9", getToken: async () => ({ ok: true, token: "x" }) });
+        const out = await fileReport(downApi, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
+        assert.deepEqual(out, { ok: false, code: "API_UNREACHABLE", message: "CALM could not be reached. Check your connection and try again; if it keeps happening, tell IT.", fieldErrors: [] });
+      });
+    });
+  }
+});
