@@ -424,7 +424,7 @@ export function composeLetter(ctx: LetterContext): LetterDraft {
     heldAtReception,
     salutation: ctx.recipient.isPremises ? "Dear owner or occupier," : `Dear ${ctx.recipient.name},`,
     sections,
-    signOff: ["Yours sincerely,", "", ctx.sender.name, ctx.sender.role ? `For ${ctx.sender.role}` : `For ${ctx.council}`, ctx.council],
+    signOff: ["Yours sincerely,", "", ctx.sender.name, ...(ctx.sender.role ? [`For ${ctx.sender.role}`] : []), ctx.council],
     equalityQuestionnaire: ctx.equalityQuestionnaire,
     presentParts: present,
     essentialParts: template.essential,

@@ -48,7 +48,7 @@ function view(s: SubscriptionRecord): SubscriptionView {
 
 export class NotificationService {
   /** Set by the lifecycle service: the register watch that feeds the marker sync. */
-  watch: { ensureBaseline(): Promise<void> } | undefined;
+  watch: { ensureBaseline(): Promise<unknown> } | undefined;
 
   constructor(private readonly ctx: LifecycleContext) {}
 
