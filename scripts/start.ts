@@ -9,6 +9,7 @@ import path from "node:path";
 import { startAzurite, type RunningAzurite } from "./lib/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { seedDemoData } from "./demo/demoData";
+import { buildAddinIfStale } from "../addin/scripts/build";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL_HASH_KEY = "calm-local-development-identifier-key";
@@ -114,12 +115,17 @@ async function main(): Promise<void> {
   const { seeded } = await seedDemoData(stores, today, (id) => stores.register.markChanged(id, new Date().toISOString()));
   say(seeded ? "Loaded the fictional demo data (5 subjects, 4 register entries, 2 incidents)." : "Demo data already loaded.");
 
+  // The Outlook add-in's pages (addin/dist), built only when their sources are newer than the last build.
+  await buildAddinIfStale().catch((error: unknown) => {
+    say(`The Outlook add-in could not be built (${error instanceof Error ? error.message : String(error)}); the rest of CALM runs. Fix it, then run npm run build:addin.`);
+  });
+
   const bound = await startServer(azurite.connectionString);
   const base = `http://127.0.0.1:${bound}`;
   say("");
   say(`CALM is running at ${base}  (policy: ${preset})`);
   say(`  Staff portal:        ${base}/tab/`);
-  say(`  Outlook add-in pane: ${base}/addin/taskpane.html`);
+  say(`  Outlook add-in:      ${base}/addin/dev.html  (a local Outlook stand-in with a fictional mailbox)`);
   say(`  Health:              ${base}/healthz`);
   say("  Sign in as a fictional persona from the portal. Try looking up alex.example@example.org.");
   say("Press Ctrl-C to stop everything.");

@@ -64,7 +64,7 @@ describe("Add-in sign-in, API client and event registration", () => {
   it("sends personal data in bodies, never in the URL, and says where the call came from", async () => {
     const seen: { url: string; headers: Record<string, string>; body?: string }[] = [];
     const api = createApi({ baseUrl: "https://calm.example.org", getToken: async () => ({ ok: true, token: "t" }), fetchImpl: async (url, init) => {
-      seen.push({ url: String(url), headers: init?.headers as Record<string, string>, body: init?.body as string });
+      seen.push({ url: typeof url === "string" ? url : url instanceof URL ? url.href : url.url, headers: init?.headers as Record<string, string>, body: init?.body as string });
       return new Response(JSON.stringify({ results: [] }));
     } });
     await api.checkSenders(["alex.example@example.org"]);

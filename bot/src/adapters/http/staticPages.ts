@@ -48,7 +48,7 @@ a{color:#0f6cbd}a:focus{outline:3px solid #ffb900;outline-offset:2px}code{backgr
 <p>The Customer Alert List server is up on this machine.</p>
 <ul>
 <li><a href="/tab/">Staff portal (Teams tab)</a></li>
-<li><a href="/addin/taskpane.html">Outlook add-in pane</a></li>
+${devSignIn ? '<li><a href="/addin/dev.html">Outlook add-in, in a local Outlook stand-in</a></li>' : '<li><a href="/addin/taskpane.html">Outlook add-in pane</a></li>'}
 <li><a href="/healthz">Health check</a></li>
 </ul>
 ${devSignIn ? "<p>Local sign-in is on: the portal lets you pick a fictional persona. It cannot be turned on outside a developer machine.</p>" : ""}
@@ -84,7 +84,11 @@ export function staticPages(options: StaticOptions): (req: IncomingMessage, res:
       }
       const type = TYPES[path.extname(file)] ?? "application/octet-stream";
       const cache = /\/assets\//.test(file) ? "public, max-age=31536000, immutable" : "no-cache";
-      res.writeHead(200, { ...headers, "Content-Type": type, "Content-Length": String(statSync(file).size), "Cache-Control": cache });
+      const head: Record<string, string> = { ...headers, "Content-Type": type, "Content-Length": String(statSync(file).size), "Cache-Control": cache };
+      // Outlook swaps an add-in icon served with any Cache-Control directive for a generic one (Office Add-ins
+      // manifest reference, "Image"), so the ribbon icons go without it.
+      if (mount === "/addin" && /^\/assets\/icon-\d+\.png$/.test(url.pathname.slice(mount.length))) delete head["Cache-Control"];
+      res.writeHead(200, head);
       if (req.method === "HEAD") res.end();
       else createReadStream(file).pipe(res);
       return true;
