@@ -186,6 +186,15 @@ export function createApp(deps: AppDeps): App {
 
   const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 20_000, requestTimeout: 30_000 }, router.listener);
   server.on("clientError", answerClientError);
+  // Graceful shutdown (issue 8): answers given while stopping say `Connection: close`, so a kept-alive connection
+  // ends with its last answer instead of holding the server open until the keep-alive timeout.
+  let stopping = false;
+  const answering = new Set<http.ServerResponse>();
+  server.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (stopping && !res.headersSent) res.setHeader("Connection", "close");
+    answering.add(res);
+    res.once("close", () => answering.delete(res));
+  });
   const sockets = new Set<import("node:net").Socket>();
   server.on("connection", (s) => {
     sockets.add(s);
@@ -218,14 +227,21 @@ export function createApp(deps: AppDeps): App {
       await grants.stop();
       await services.casework?.cases.settled();
       if (!server.listening) return;
+      stopping = true;
+      for (const res of answering) if (!res.headersSent) res.setHeader("Connection", "close");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // Connections whose answer was already on its way when stopping began go idle later: close them then.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      sweeper.unref();
       const timer = setTimeout(() => {
         for (const s of sockets) s.destroy();
       }, drainMs);
       timer.unref();
       await closed;
+      clearInterval(sweeper);
       clearTimeout(timer);
+      await lookupWatch.flush();
     },
   };
 }

@@ -31,7 +31,13 @@ export interface RetryOptions {
   maxRetryDelayInMs?: number;
   /** Time limit of one attempt; a hung connection fails as StoreUnavailableError. Default 10000 ms. */
   requestTimeoutMs?: number;
+  /** Time limit of a whole operation, retries and their pauses included (a query: per page). A slow store
+   * answers StoreUnavailableError by then, so a request never waits on storage longer. Default 15000 ms. */
+  operationTimeoutMs?: number;
 }
+
+/** Default for RetryOptions.operationTimeoutMs: under the HTTP server's 30 s request timeout, with room. */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 15_000;
 
 /** Client options with a bounded retry and a per-attempt timeout, so an unreachable store fails within
  * seconds (StoreUnavailableError), not after the SDK's default of minutes. */
@@ -60,7 +66,16 @@ export function clientOptions(retry: RetryOptions | undefined, allowInsecureConn
 }
 
 export class TableGateway {
-  constructor(readonly client: TableClient) {}
+  private readonly operationTimeoutMs: number;
+
+  constructor(readonly client: TableClient, options: { operationTimeoutMs?: number } = {}) {
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+  }
+
+  /** A fresh deadline for one operation (issue 8: slow storage must not hold a request). */
+  private deadline(): { abortSignal: AbortSignal } {
+    return { abortSignal: AbortSignal.timeout(this.operationTimeoutMs) };
+  }
 
   get tableName(): string {
     return this.client.tableName;
@@ -69,7 +84,7 @@ export class TableGateway {
   /** Creates the table if it is missing (the SDK already treats 409 "exists" as success). */
   async ensureTable(): Promise<void> {
     try {
-      await this.client.createTable();
+      await this.client.createTable(this.deadline());
     } catch (err) {
       throw mapStoreError(err, { operation: `${this.tableName}.createTable`, entity: "table", id: this.tableName });
     }
@@ -77,7 +92,7 @@ export class TableGateway {
 
   async get(partitionKey: string, rowKey: string, ctx: StoreErrorContext): Promise<StoredRow | undefined> {
     try {
-      return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+      return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, this.deadline());
     } catch (err) {
       if (isRecordNotFound(err)) return undefined;
       throw mapStoreError(err, ctx);
@@ -87,7 +102,7 @@ export class TableGateway {
   /** Inserts; AlreadyExistsError if the key is taken. Returns the new etag. */
   async create(row: Row, ctx: StoreErrorContext): Promise<string> {
     try {
-      return requireEtagFrom((await this.client.createEntity(row)).etag, ctx);
+      return requireEtagFrom((await this.client.createEntity(row, this.deadline())).etag, ctx);
     } catch (err) {
       throw mapStoreError(err, ctx);
     }
@@ -96,7 +111,7 @@ export class TableGateway {
   /** Replaces only if the stored row still has `etag`; ConcurrencyError if not, NotFoundError if gone. */
   async replace(row: Row, etag: string, ctx: StoreErrorContext): Promise<string> {
     try {
-      return requireEtagFrom((await this.client.updateEntity(row, "Replace", { etag })).etag, ctx);
+      return requireEtagFrom((await this.client.updateEntity(row, "Replace", { etag, ...this.deadline() })).etag, ctx);
     } catch (err) {
       throw mapStoreError(err, ctx);
     }
@@ -105,7 +120,7 @@ export class TableGateway {
   /** Insert or replace, unconditionally (derived rows, and records where the last write wins by design). */
   async upsert(row: Row, ctx: StoreErrorContext): Promise<string> {
     try {
-      return requireEtagFrom((await this.client.upsertEntity(row, "Replace")).etag, ctx);
+      return requireEtagFrom((await this.client.upsertEntity(row, "Replace", this.deadline())).etag, ctx);
     } catch (err) {
       throw mapStoreError(err, ctx);
     }
@@ -114,7 +129,7 @@ export class TableGateway {
   /** Deletes; a missing row is fine (deleting converges when retried). */
   async delete(partitionKey: string, rowKey: string, ctx: StoreErrorContext): Promise<void> {
     try {
-      await this.client.deleteEntity(partitionKey, rowKey);
+      await this.client.deleteEntity(partitionKey, rowKey, this.deadline());
     } catch (err) {
       if (isRecordNotFound(err)) return;
       throw mapStoreError(err, ctx);
@@ -128,7 +143,7 @@ export class TableGateway {
       throw new RangeError(`A transaction takes at most ${MAX_TRANSACTION_ACTIONS} actions, got ${actions.length} (${ctx.operation}).`);
     }
     try {
-      const response = await this.client.submitTransaction(actions);
+      const response = await this.client.submitTransaction(actions, this.deadline());
       return response.subResponses.map((r) => r.etag);
     } catch (err) {
       throw mapStoreError(err, ctx);
@@ -142,7 +157,7 @@ export class TableGateway {
       let page: { value: StoredRow[]; continuationToken?: string | undefined } | undefined;
       try {
         const result = await this.client
-          .listEntities<Record<string, unknown>>({ queryOptions: select ? { filter, select } : { filter } })
+          .listEntities<Record<string, unknown>>({ queryOptions: select ? { filter, select } : { filter }, ...this.deadline() })
           .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) })
           .next();
         page = result.done ? undefined : { value: result.value, continuationToken: result.value.continuationToken };

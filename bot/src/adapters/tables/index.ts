@@ -100,7 +100,7 @@ export async function createTableStores(options: TableStoresOptions): Promise<Ta
     const client = "connectionString" in options
       ? TableClient.fromConnectionString(options.connectionString, name, clientOpts)
       : new TableClient(options.tableEndpoint, name, options.credential, clientOpts);
-    return new TableGateway(client);
+    return new TableGateway(client, { operationTimeoutMs: options.retry?.operationTimeoutMs });
   };
   const g = Object.fromEntries(Object.keys(TABLE_NAMES).map((role) => [role, gateway(role as TableRole)])) as Record<TableRole, TableGateway>;
   if (options.createTables ?? true) {
