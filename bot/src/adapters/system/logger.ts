@@ -9,9 +9,13 @@ type Fields = Record<string, string | number | boolean | undefined>;
 
 const EMAIL_LIKE = /[^\s@]+@[^\s@]+\.[^\s@]+/;
 const PHONE_LIKE = /(?:\+?\d[\d\s().-]{7,}\d)/;
+/** Request ids and object ids are UUIDs, whose digit runs look like phone numbers: they are kept (issue 8: a
+ * redacted request id cannot be traced). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function scrub(value: string | number | boolean | undefined): string | number | boolean | undefined {
   if (typeof value !== "string") return value;
+  if (UUID.test(value)) return value;
   if (EMAIL_LIKE.test(value) || PHONE_LIKE.test(value)) return "[redacted]";
   return value.length > 300 ? `${value.slice(0, 300)}…` : value;
 }
