@@ -82,8 +82,8 @@ export function alertText(stopping: RecipientGuard[]): string {
   const spoc = first.spoc ? ` Their single point of contact (SPOC) is ${first.spoc.displayName} (${first.spoc.mailbox}).` : "";
   const next = " Remove them and pass the email to the SPOC, or choose Give a reason to send anyway: your reason is recorded.";
   const head = `${who} has a contact restriction in CALM.`;
-  const body = shorten(` ${rule}${spoc}`, Math.max(40, ALERT_MAX - head.length - next.length));
-  return `${head}${body}${next}`.slice(0, ALERT_MAX);
+  const body = shorten(`${rule}${spoc}`, Math.max(40, ALERT_MAX - head.length - next.length - 1));
+  return `${head} ${body}${next}`.slice(0, ALERT_MAX);
 }
 
 /** OnMessageRecipientsChanged: refresh the bar. Always completes the event, whatever happens. */

@@ -25,7 +25,7 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
     await browser?.close();
     await server?.stop();
   });
-  beforeEach(async () => { context = await browser.newContext({ viewport: { width: 420, height: 900 } }); });
+  beforeEach(async () => { context = await browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
   afterEach(async () => { await context?.close(); });
 
   const open = async (setup: Parameters<typeof pageWithHost>[1], query = ""): Promise<Page> => {

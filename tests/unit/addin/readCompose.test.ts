@@ -185,7 +185,7 @@ describe("Add-in handlers with office-addin-mock", () => {
       assert.equal(options!.cancelLabel, "Give a reason");
       assert.equal(options!.commandId, COMPOSE_PANE_COMMAND_ID);
       assert.ok(options!.errorMessage.length <= 500);
-      assert.match(options!.errorMessage, /^alex\.example@example\.org has a contact restriction in CALM\./);
+      assert.match(options!.errorMessage, /^alex\.example@example\.org has a contact restriction in CALM\. Only reply from the Housing SPOC mailbox\./);
       assert.match(options!.errorMessage, /Sam Spoc \(spoc\.housing@calm-demo\.example\)/);
       assert.match(options!.errorMessage, /Give a reason to send anyway: your reason is recorded\.$/);
     });
