@@ -10,6 +10,7 @@ import { startAzurite, type RunningAzurite } from "./lib/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { seedDemoData } from "./demo/demoData";
 import { buildAddinIfStale } from "../addin/scripts/build";
+import { buildTabIfStale } from "../tab/scripts/build";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL_HASH_KEY = "calm-local-development-identifier-key";
@@ -119,6 +120,13 @@ async function main(): Promise<void> {
   await buildAddinIfStale().catch((error: unknown) => {
     say(`The Outlook add-in could not be built (${error instanceof Error ? error.message : String(error)}); the rest of CALM runs. Fix it, then run npm run build:addin.`);
   });
+
+  // The staff portal's pages (tab/dist), built only when tab/src is newer than the last build.
+  try {
+    buildTabIfStale();
+  } catch (error) {
+    say(`The staff portal could not be built (${error instanceof Error ? error.message : String(error)}); the rest of CALM runs. Fix it, then run npm run build:tab.`);
+  }
 
   const bound = await startServer(azurite.connectionString);
   const base = `http://127.0.0.1:${bound}`;
