@@ -89,6 +89,13 @@ describe("Outlook add-in in Chromium: the local Outlook stand-in (README walk-th
     assert.deepEqual(incident.evidence.map((e) => [e.kind, e.contentType]), [["email", "message/rfc822"]]);
     const res = await fetch(`${server.url}/api/incidents/${incident.id}`, { headers: { authorization: `Bearer ${await server.tokenFor("Ola Officer")}` } });
     assert.equal(res.status, 200, "the reporter can open it");
+    // The staff portal's page for Alex Example (what the tab shows a manager) lists the report with its evidence.
+    const portal = await fetch(`${server.url}/api/portal/subjects/${subjectId}`, { headers: { authorization: `Bearer ${await server.tokenFor("Max Manager")}` } });
+    assert.equal(portal.status, 200);
+    const page = (await portal.json()) as { incidents: { reference: string; evidenceCount: number }[] };
+    const listed = page.incidents.find((i) => i.reference === reference);
+    assert.ok(listed, `${reference} on the subject's page`);
+    assert.equal(listed.evidenceCount, 1);
   });
 
   it("warns while writing to Alex, stops the send with a Smart Alert, and sends once a reason is recorded (audited)", async () => {
