@@ -55,6 +55,25 @@ export const PERMISSIONS = {
   "grants.manage": { audience: ["register-admin", "chair"], description: "Register administrators and chairs may grant and revoke access to the register (Dorset 7.1: on a need-to-know basis)." },
   "audit.subject": { audience: ["auditor", "register-admin"], beyondTier: "The audit trail names the entries people looked at, by reference, so oversight can see who saw what.", description: "Auditors (the Information Asset Owner, the DPO) and register administrators may read who did what to a subject's record." },
   "directory.search": { audience: ["register-admin", "chair"], description: "Those who grant access may search the staff directory for a person or group." },
+  // The lifecycle (issue 7): warnings, reviews, appeals, letters, notifications, retention, reports. Entry-level
+  // answers are further held to the caller's view of each entry.
+  "warnings.read": { audience: ["officer", "manager", "panel-member", "chair", "register-admin", "appeal-officer"], description: "Staff, managers, the decision body, register administrators and appeal officers may see a person's warnings and the next step the policy suggests." },
+  "warnings.record": { audience: ["officer", "manager", "panel-member", "chair", "register-admin"], description: "Staff may record the warnings they give (West Lindsey 10.1: staff give informal warnings); managers and the decision body the written ones." },
+  "restrictions.immediate": { audience: ["manager", "panel-member", "chair", "register-admin"], description: "Managers, the decision body and register administrators may restrict contact at once on the grounds the policy names (West Lindsey 12.3), with the reason." },
+  "contacts.breach": { audience: ["officer", "manager", "panel-member", "chair", "register-admin"], description: "Staff who deal with a listed person may log a contact that breached one of the entry's restrictions." },
+  "reviews.start": { audience: ["panel-member", "chair", "register-admin"], description: "The decision body and register administrators may bring a review forward." },
+  "reviews.justify": { audience: ["manager", "register-admin"], description: "The raising service (its manager) gives its justification for keeping an entry made for ongoing circumstances (East Suffolk 4.7)." },
+  "reviews.decide": { audience: ["panel-member", "chair", "register-admin"], description: "The decision body and register administrators record a review's outcome, as approved by the body the policy names." },
+  "appeals.record": { audience: ["register-admin"], description: "Register administrators record appeals as they arrive, withdrawals and Ombudsman referrals." },
+  "appeals.decide": { audience: ["appeal-officer"], description: "Appeal officers decide appeals; where the policy says so, not on a decision they took part in (West Oxfordshire, Appeal)." },
+  "letters.read": { audience: ["manager", "panel-member", "chair", "register-admin", "appeal-officer"], description: "Managers, the decision body, register administrators and appeal officers may see and open the letters sent about an entry they see in full." },
+  "letters.produce": { audience: ["manager", "register-admin"], description: "Managers (who draft letters) and register administrators (who send them) may produce letters; a letter missing a part the policy requires is refused." },
+  "notifications.manage": { audience: ["register-admin"], description: "Register administrators manage which services are told when someone is added to or removed from the register (East Suffolk 3.1), and read the delivery log." },
+  "retention.read": { audience: ["register-admin", "auditor"], beyondTier: "The Information Asset Owner checks what retention will delete, so the dry run names removed entries by reference whatever their tier.", description: "Register administrators and auditors (the Information Asset Owner, the DPO) may see what the retention purge would delete (a dry run)." },
+  "retention.purge": { audience: ["register-admin", "auditor"], description: "Register administrators and auditors may purge a removed entry by hand, with a reason, where the policy sets no retention period or for an erasure request." },
+  "scheduler.read": { audience: ["register-admin", "auditor", "chair"], description: "Register administrators, auditors and chairs may see when the lifecycle scheduler runs next and what its last run did." },
+  "scheduler.run": { audience: ["register-admin"], description: "Register administrators may run the lifecycle scheduler now (reviews due, expiry, reminders, notifications, retention)." },
+  "reports.read": { audience: ["manager", "panel-member", "chair", "register-admin", "auditor"], description: "Managers, the decision body, register administrators and auditors may see and export the quarterly report (counts only, no names)." },
 } as const satisfies Record<string, PermissionRule>;
 
 export type PermissionId = keyof typeof PERMISSIONS;

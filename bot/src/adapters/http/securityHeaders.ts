@@ -33,7 +33,9 @@ export function securityHeaders(): Record<string, string> {
       "script-src 'self' https://appsforoffice.microsoft.com https://res.cdn.office.net",
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data:",
-      "connect-src 'self'",
+      // TeamsJS 2.19+ fetches the list of trusted Microsoft 365 hosts from this CDN on start-up (the move to
+      // *.cloud.microsoft); without it the tab does not initialise inside Teams. Found by tests/security/headers.test.ts.
+      "connect-src 'self' https://res.cdn.office.net",
       "font-src 'self' data: https://res-1.cdn.office.net",
       "object-src 'none'",
       "base-uri 'none'",
