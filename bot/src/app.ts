@@ -35,6 +35,13 @@ import { MemoryBlobStore } from "./adapters/memory/blobs";
 import type { BlobStore } from "./ports/blobs";
 import type { CaseNotifier } from "./ports/caseNotifier";
 import type { BotStores } from "./ports/conversations";
+import { LifecycleService, type SchedulerOptions } from "./services/lifecycle";
+import { lifecycleTimelineSources, lifecycleWorkSections } from "./services/lifecycle/portal";
+import { lifecycleRoutes } from "./adapters/http/routes/lifecycle";
+import { createMemoryLifecycleStores, MemoryChannelNotifier } from "./adapters/memory/lifecycle";
+import { docxLetterWriter, docxReportWriter } from "./adapters/letters";
+import { httpWebhookSender } from "./adapters/webhooks/http";
+import type { ChannelNotifier, LifecycleStores, WebhookSender } from "./ports/lifecycle";
 
 /** The policy in force, as the server needs it. Built from a profile by policyBinding.ts. */
 export interface PolicyBinding {
@@ -81,6 +88,16 @@ export interface AppDeps {
   caseNotifier?: CaseNotifier;
   /** Waits between ballot retries (tests pass a no-op). */
   ballotSleep?: (ms: number) => Promise<void>;
+  /** The lifecycle (issue 7): its stores (default memory), where channel posts and webhooks go (default: kept in
+   * memory; webhooks over HTTPS), and the scheduler, which runs only when `scheduler.enabled` (index.ts turns it
+   * on; tests run it by hand). */
+  lifecycle?: {
+    stores?: LifecycleStores;
+    channel?: ChannelNotifier;
+    webhooks?: WebhookSender;
+    scheduler?: Partial<SchedulerOptions> & { enabled?: boolean; firstRunMs?: number };
+    allowInsecureWebhooks?: boolean;
+  };
   /** Serves static pages for requests no route matches. */
   staticFallback?(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean>;
 }
@@ -96,6 +113,9 @@ export interface AppServices {
   portal: PortalService;
   /** Incidents, cases, votes and the register (issue 3); absent when the policy binding carries no profile. */
   casework?: Casework;
+  /** Warnings, reviews, appeals, letters, notifications, retention, reports and their scheduler (issue 7);
+   * absent when the policy binding carries no profile. */
+  lifecycle?: LifecycleService;
 }
 
 export interface App {
@@ -109,7 +129,12 @@ export interface App {
 }
 
 export function createApp(deps: AppDeps): App {
-  const portalStores = deps.portalStores ?? createMemoryPortalStores();
+  // One contacts collection for the portal's recorded contact and the lifecycle's reviews and purges.
+  const lifecycleStores = deps.lifecycle?.stores ?? createMemoryLifecycleStores();
+  const portalStores = deps.portalStores ?? createMemoryPortalStores(lifecycleStores.contacts);
+  // Evidence and letters share one blob store, so the retention purge reaches both.
+  const blobs = deps.blobs ?? new MemoryBlobStore();
+  const late: { lifecycle?: LifecycleService } = {};
   const grants = new AccessGrantService({ store: portalStores.grants, audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger });
   const rateLimiter = new RateLimiter(deps.rateLimits ?? {});
   const lookupWatch = new LookupWatch({ audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger }, deps.lookupWatch);
@@ -134,6 +159,11 @@ export function createApp(deps: AppDeps): App {
     subjectChanged: (id) => lookup.subjectChanged(id),
     ...(deps.directory ? { directory: deps.directory } : {}),
     ...deps.portal,
+    timelineSources: [...(deps.portal?.timelineSources ?? []), ...lifecycleTimelineSources(() => late.lifecycle)],
+    workSections: async (caller, visible) => [
+      ...(deps.portal?.workSections ? await deps.portal.workSections(caller, visible) : []),
+      ...(await lifecycleWorkSections(() => late.lifecycle)(caller, visible)),
+    ],
   });
   const composeGuard = new ComposeGuardService({ lookup, stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger });
   const security = {
@@ -146,7 +176,7 @@ export function createApp(deps: AppDeps): App {
   if (deps.policy.profile) {
     services.casework = createCasework({
       stores: deps.stores,
-      blobs: deps.blobs ?? new MemoryBlobStore(),
+      blobs,
       botStores: deps.botStores ?? createMemoryBotStores(),
       profile: deps.policy.profile,
       clock: deps.clock,
@@ -156,6 +186,29 @@ export function createApp(deps: AppDeps): App {
       ...(deps.caseNotifier ? { notifier: deps.caseNotifier } : {}),
       ...(deps.ballotSleep ? { sleep: deps.ballotSleep } : {}),
     });
+  }
+  if (deps.policy.profile) {
+    const lc = deps.lifecycle ?? {};
+    services.lifecycle = late.lifecycle = new LifecycleService(
+      {
+        profile: deps.policy.profile,
+        registerName: deps.policy.registerName,
+        stores: deps.stores,
+        lifecycle: lifecycleStores,
+        blobs,
+        clock: deps.clock,
+        ids: deps.ids,
+        logger: deps.logger,
+        letters: docxLetterWriter,
+        reports: docxReportWriter,
+        channel: lc.channel ?? new MemoryChannelNotifier(),
+        webhooks: lc.webhooks ?? httpWebhookSender,
+        subjectChanged: (id) => lookup.subjectChanged(id),
+        viewFor: (caller, entry) => deps.policy.viewFor(caller, entry, grants.grantsFor(caller)),
+        ...(lc.allowInsecureWebhooks ? { allowInsecureWebhooks: true } : {}),
+      },
+      { intervalMs: lc.scheduler?.intervalMs ?? 60_000, instanceId: lc.scheduler?.instanceId ?? `calm-${process.pid}`, ...(lc.scheduler?.leaseMs ? { leaseMs: lc.scheduler.leaseMs } : {}) },
+    );
   }
 
   const router = new Router({
@@ -179,6 +232,7 @@ export function createApp(deps: AppDeps): App {
     }),
     ...incidentRoutes(services.casework),
     ...caseRoutes(services.casework),
+    ...(services.lifecycle ? lifecycleRoutes(services.lifecycle) : []),
     ...(deps.devIssuer ? devSignInRoutes(deps.devIssuer) : []),
     ...(deps.extraRoutes?.(services) ?? []),
   ];
@@ -210,6 +264,7 @@ export function createApp(deps: AppDeps): App {
       lookup.startPolling(deps.indexPollMs ?? 500);
       await grants.load();
       grants.startPolling();
+      if (services.lifecycle && deps.lifecycle?.scheduler?.enabled) services.lifecycle.scheduler.start(deps.lifecycle.scheduler.firstRunMs);
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
@@ -225,6 +280,7 @@ export function createApp(deps: AppDeps): App {
       await lookup.stop();
       await lookupWatch.flush();
       await grants.stop();
+      await services.lifecycle?.scheduler.stop();
       await services.casework?.cases.settled();
       if (!server.listening) return;
       stopping = true;

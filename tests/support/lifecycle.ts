@@ -14,6 +14,7 @@ import { earlierOf } from "../../core/src/calendar/dates";
 import { registerName } from "../../core/src/policy/describe";
 import type { PolicyProfile } from "../../core/src/policy/schema";
 import { entryExpiry, nextReviewDate } from "../../core/src/rules/dates";
+import { entryViewFor } from "../../core/src/rules/access";
 
 export interface LifecycleHarness {
   service: LifecycleService;
@@ -52,6 +53,7 @@ export function lifecycleHarness(profile: PolicyProfile, start = "2027-01-04T09:
         channel,
         webhooks,
         subjectChanged: (id) => stores.register.markChanged(id, clock.now().toISOString()),
+        viewFor: (caller, entry) => entryViewFor(profile, caller.roles, entry),
         allowInsecureWebhooks: true,
       },
       { intervalMs: 60_000, instanceId },

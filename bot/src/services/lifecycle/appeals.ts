@@ -6,6 +6,7 @@
 // and an Ombudsman referral can still be recorded.
 import type { AppealOutcome, Caller, IsoDate, RegisterEntry, RiskLevel } from "../../../../core/src/domain";
 import { formatDate } from "../../../../core/src/present/entryCard";
+import { describePeriod } from "../../../../core/src/calendar/dates";
 import { appealDecisionDeadline } from "../../../../core/src/rules/dates";
 import { canDecideAppeal } from "../../../../core/src/rules/appeals";
 import { appealRemindersDue, appealTiming } from "../../../../core/src/rules/lifecycle";
@@ -122,7 +123,7 @@ export class AppealService {
     // appeal is in progress. Where the policy is silent on the note CALM still shows it; only a policy that says
     // no note (noteOnEntry: false) hides it.
     if (profile.appeal.noteOnEntry !== false) await this.ctx.changeEntry(entryId, (e) => ({ ...e, appealInProgress: true }));
-    await this.ctx.audit({ caller, surface: "api" }, "create", { subjectId: entry.subjectId, entryId, what: ["appeal", `received:${input.receivedOn}`, `inTime:${String(timing.inTime)}`] });
+    await this.ctx.audit(this.ctx.actor(caller), "create", { subjectId: entry.subjectId, entryId, what: ["appeal", `received:${input.receivedOn}`, `inTime:${String(timing.inTime)}`] });
     await this.ctx.deps.channel
       .post({
         kind: "appeal-reminder",
@@ -141,7 +142,7 @@ export class AppealService {
     const check = canDecideAppeal(this.ctx.profile, { roles: caller.roles, involvedInDecision: appeal.involvedIds.includes(caller.id) });
     if (!check.ok) return refuse(check.code, check.message + (check.source ? ` (${check.source})` : ""), 403);
     if (input.reasons.trim().length === 0) return refuse("REASONS_REQUIRED", "Record the reasons for the decision: they go in the letter to the customer.");
-    const actor: Actor = { caller, surface: "api" };
+    const actor: Actor = this.ctx.actor(caller);
     const today = this.ctx.today();
     let entry: RegisterEntry | undefined;
     let variation: Variation | undefined;
@@ -195,7 +196,7 @@ export class AppealService {
     if (appeal.status !== "received") return refuse("APPEAL_CLOSED", "This appeal has already been decided or withdrawn.", 409);
     await this.ctx.changeEntry(appeal.entryId, (e) => ({ ...e, appealInProgress: false }));
     const saved = await this.ctx.deps.lifecycle.appeals.update({ ...appeal, status: "withdrawn", reasons: note.trim() || "Withdrawn by the customer." });
-    await this.ctx.audit({ caller, surface: "api" }, "update", { subjectId: appeal.subjectId, entryId: appeal.entryId, what: ["appeal", "withdrawn"] });
+    await this.ctx.audit(this.ctx.actor(caller), "update", { subjectId: appeal.subjectId, entryId: appeal.entryId, what: ["appeal", "withdrawn"] });
     return ok(saved);
   }
 
@@ -233,8 +234,23 @@ export class AppealService {
         ...(input.reference ? { ombudsmanReference: input.reference } : {}),
       });
     }
-    await this.ctx.audit({ caller, surface: "api" }, "update", { subjectId: record.subjectId, entryId: record.entryId, what: ["appeal", "ombudsman-referral"] });
+    await this.ctx.audit(this.ctx.actor(caller), "update", { subjectId: record.subjectId, entryId: record.entryId, what: ["appeal", "ombudsman-referral"] });
     return ok(record);
+  }
+
+  /** The appeal rules in force, in words, for the Appeals page. */
+  policySummary(): { route: "appeal" | "complaints-process"; window: string | null; from: string | null; decidedBy: string[]; decisionDeadline: string | null; independentDecider: boolean; ombudsman: boolean; sources: string[] } {
+    const a = this.ctx.profile.appeal;
+    return {
+      route: a.route,
+      window: a.window === null ? null : describePeriod(a.window),
+      from: a.windowStartsFrom,
+      decidedBy: a.decidedBy,
+      decisionDeadline: a.decisionDeadline === null ? null : describePeriod(a.decisionDeadline),
+      independentDecider: a.deciderMustNotHaveBeenInvolved === true,
+      ombudsman: a.ombudsman === true,
+      sources: [sourceOf(this.ctx.profile, "appeal.window"), sourceOf(this.ctx.profile, "appeal.decidedBy"), sourceOf(this.ctx.profile, "appeal.route")].filter((x, i, all): x is string => x !== undefined && all.indexOf(x) === i),
+    };
   }
 
   async list(filter: { status?: AppealRecord["status"]; entryId?: string } = {}): Promise<AppealRecord[]> {

@@ -1,6 +1,6 @@
 // What every lifecycle service needs, and the small helpers they share: today's date in the council's calendar,
 // audit, refusals as values, etag-guarded entry updates.
-import type { AuditAction, Caller, IsoDate, RegisterEntry, StaffRef, Surface } from "../../../../core/src/domain";
+import type { AuditAction, Caller, EntryView, IsoDate, RegisterEntry, RiskLevel, StaffRef, Surface } from "../../../../core/src/domain";
 import type { PolicyProfile } from "../../../../core/src/policy/schema";
 import type { BlobStore } from "../../ports/blobs";
 import { ConcurrencyError } from "../../ports/errors";
@@ -24,6 +24,8 @@ export interface LifecycleDeps {
   webhooks: WebhookSender;
   /** Refreshes the lookup index everywhere after a write to a subject or entry (LookupService.subjectChanged). */
   subjectChanged(subjectId: string): Promise<void>;
+  /** The policy's access rule, with the caller's access grants (PolicyBinding.viewFor). */
+  viewFor(caller: Caller, entry: { riskLevel: RiskLevel; isPremises: boolean }): EntryView;
   /** Allow http:// webhook addresses (local development and tests only). */
   allowInsecureWebhooks?: boolean;
 }
@@ -69,7 +71,20 @@ export function londonDate(at: Date): IsoDate {
 }
 
 export class LifecycleContext {
+  /** The surface each request came from (set by the HTTP layer), for the audit log. */
+  readonly surfaces = new WeakMap<Caller, Surface>();
+
   constructor(readonly deps: LifecycleDeps) {}
+
+  actor(caller: Caller): Actor {
+    return { caller, surface: this.surfaces.get(caller) ?? "api" };
+  }
+
+  /** How much of an entry the caller may see under the policy (and their access grants). */
+  async viewOf(caller: Caller, entry: RegisterEntry): Promise<EntryView> {
+    const subject = await this.deps.stores.subjects.get(entry.subjectId);
+    return this.deps.viewFor(caller, { riskLevel: entry.riskLevel, isPremises: subject?.kind === "premises" });
+  }
 
   get profile(): PolicyProfile {
     return this.deps.profile;

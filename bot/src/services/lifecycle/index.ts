@@ -11,6 +11,7 @@ import { ReviewService } from "./reviews";
 import { LifecycleScheduler, type SchedulerOptions } from "./scheduler";
 import { WarningService } from "./warnings";
 import { RegisterWatch } from "./watch";
+import { Idempotency } from "./idempotency";
 
 export class LifecycleService {
   readonly ctx: LifecycleContext;
@@ -24,6 +25,7 @@ export class LifecycleService {
   readonly retention: RetentionService;
   readonly reports: ReportService;
   readonly scheduler: LifecycleScheduler;
+  readonly idempotency: Idempotency;
 
   constructor(deps: LifecycleDeps, scheduler: SchedulerOptions) {
     this.ctx = new LifecycleContext(deps);
@@ -37,6 +39,7 @@ export class LifecycleService {
     this.notifications.watch = this.watch;
     this.retention = new RetentionService(this.ctx, this.notifications, this.watch);
     this.reports = new ReportService(this.ctx);
+    this.idempotency = new Idempotency(this.ctx);
     this.scheduler = new LifecycleScheduler(this.ctx, this, scheduler);
   }
 }

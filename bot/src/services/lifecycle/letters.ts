@@ -177,7 +177,7 @@ export class LetterService {
     if (review && review.outcome !== undefined && !review.customerTold) {
       await this.ctx.deps.lifecycle.reviews.update({ ...review, customerTold: true });
     }
-    await this.ctx.audit({ caller, surface: "api" }, "letter", {
+    await this.ctx.audit(this.ctx.actor(caller), "letter", {
       subjectId,
       ...(entry ? { entryId: entry.id } : {}),
       what: [`letter:${input.type}`, record.reference, ...(entry ? [entry.reference] : []), ...(draft.heldAtReception ? ["held-at-reception"] : [])],
@@ -285,6 +285,26 @@ export class LetterService {
     };
   }
 
+  /** Each letter type under the policy: what it must contain, whether the questionnaire goes with it, and whether
+   * it can tell the customer of removal. For the letter form. */
+  typesSummary(): { type: LetterType; defined: boolean; required: { part: string; label: string }[]; ifRelevant: { part: string; label: string }[]; equalityQuestionnaire: boolean; sender: string | null; source?: string; note?: string }[] {
+    const profile = this.ctx.profile;
+    return LETTER_TYPES.map((type) => {
+      const r = letterRequirements(profile, type);
+      const note = profile.notes[`letters.types.${type}`];
+      return {
+        type,
+        defined: r.defined,
+        required: r.required,
+        ifRelevant: r.ifRelevant,
+        equalityQuestionnaire: r.equalityQuestionnaire,
+        sender: r.sender,
+        ...(r.source ? { source: r.source } : {}),
+        ...(note ? { note } : {}),
+      };
+    });
+  }
+
   async list(filter: { subjectId?: string; entryId?: string } = {}): Promise<LetterRecord[]> {
     const where: Record<string, string> = {};
     if (filter.subjectId) where.subjectId = filter.subjectId;
@@ -298,7 +318,7 @@ export class LetterService {
     if (!letter || !letter.blobName) return refuse("LETTER_NOT_FOUND", "There is no letter with that id. It may have been deleted under the retention policy.", 404);
     const blob = await this.ctx.deps.blobs.get(letter.blobName);
     if (!blob) return refuse("LETTER_NOT_FOUND", "The letter's document is missing. Produce the letter again.", 404);
-    await this.ctx.audit({ caller, surface: "api" }, "export", { subjectId: letter.subjectId, ...(letter.entryId ? { entryId: letter.entryId } : {}), what: [`letter:${letter.type}`, letter.reference] });
+    await this.ctx.audit(this.ctx.actor(caller), "export", { subjectId: letter.subjectId, ...(letter.entryId ? { entryId: letter.entryId } : {}), what: [`letter:${letter.type}`, letter.reference] });
     // The file name carries the references only, never the person's name.
     return ok({ letter, data: blob.data, fileName: `${letter.reference}-${letter.type}.docx` });
   }

@@ -96,7 +96,7 @@ export class NotificationService {
       createdAt: this.ctx.nowIso(),
     };
     const saved = await this.ctx.deps.lifecycle.subscriptions.create(record);
-    await this.ctx.audit({ caller, surface: "api" }, "create", { what: ["marker-subscription", saved.id, `target:${input.target.kind}`] });
+    await this.ctx.audit(this.ctx.actor(caller), "create", { what: ["marker-subscription", saved.id, `target:${input.target.kind}`] });
     return ok(secret === undefined ? { subscription: view(saved) } : { subscription: view(saved), secret });
   }
 
@@ -108,7 +108,7 @@ export class NotificationService {
     const current = await this.ctx.deps.lifecycle.subscriptions.get(id);
     if (!current) return refuse("SUBSCRIPTION_NOT_FOUND", "There is no subscription with that id.", 404);
     const saved = await this.ctx.deps.lifecycle.subscriptions.update({ ...current, active: false });
-    await this.ctx.audit({ caller, surface: "api" }, "update", { what: ["marker-subscription", id, "deactivated"] });
+    await this.ctx.audit(this.ctx.actor(caller), "update", { what: ["marker-subscription", id, "deactivated"] });
     return ok(view(saved));
   }
 

@@ -254,7 +254,7 @@ export class ReportService {
   }
 
   async export(caller: Caller, report: QuarterlyReport, format: "csv" | "docx"): Promise<{ data: Buffer; contentType: string; fileName: string }> {
-    await this.ctx.audit({ caller, surface: "api" }, "export", { what: ["report", `${report.from}..${report.to}`, format] });
+    await this.ctx.audit(this.ctx.actor(caller), "export", { what: ["report", `${report.from}..${report.to}`, format] });
     const base = `calm-report-${report.from}-to-${report.to}`;
     if (format === "csv") return { data: Buffer.from(this.csv(report), "utf8"), contentType: "text/csv; charset=utf-8", fileName: `${base}.csv` };
     return {

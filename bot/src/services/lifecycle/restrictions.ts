@@ -185,7 +185,7 @@ export class RestrictionService {
       return { ...entry, restrictions: [...entry.restrictions, built.value] };
     });
     if (!changed.ok) return changed;
-    await this.ctx.audit({ caller, surface: "api" }, "update", { subjectId: changed.value.subjectId, entryId, what: ["restrictions", `added:${made!.kind}`] });
+    await this.ctx.audit(this.ctx.actor(caller), "update", { subjectId: changed.value.subjectId, entryId, what: ["restrictions", `added:${made!.kind}`] });
     return ok({ entry: changed.value, restriction: made! });
   }
 
@@ -201,7 +201,7 @@ export class RestrictionService {
       return { ...entry, restrictions: entry.restrictions.map((r) => (r.id === restrictionId ? built.value : r)) };
     });
     if (!changed.ok) return changed;
-    await this.ctx.audit({ caller, surface: "api" }, "update", { subjectId: changed.value.subjectId, entryId, what: ["restrictions", `varied:${made!.kind}`] });
+    await this.ctx.audit(this.ctx.actor(caller), "update", { subjectId: changed.value.subjectId, entryId, what: ["restrictions", `varied:${made!.kind}`] });
     return ok({ entry: changed.value, restriction: made! });
   }
 
@@ -216,7 +216,7 @@ export class RestrictionService {
       return { ...entry, restrictions: entry.restrictions.filter((r) => r.id !== restrictionId) };
     });
     if (!changed.ok) return changed;
-    await this.ctx.audit({ caller, surface: "api" }, "update", { subjectId: changed.value.subjectId, entryId, what: ["restrictions", `lifted:${kind}`] });
+    await this.ctx.audit(this.ctx.actor(caller), "update", { subjectId: changed.value.subjectId, entryId, what: ["restrictions", `lifted:${kind}`] });
     return changed;
   }
 
@@ -255,7 +255,7 @@ export class RestrictionService {
       createdAt: this.ctx.nowIso(),
     };
     const saved = await this.ctx.deps.lifecycle.contacts.create(record);
-    await this.ctx.audit({ caller, surface: "api" }, "create", { subjectId: entry.subjectId, entryId, what: [`contact:${input.kind}`] });
+    await this.ctx.audit(this.ctx.actor(caller), "create", { subjectId: entry.subjectId, entryId, what: [`contact:${input.kind}`] });
     return ok(saved);
   }
 

@@ -270,6 +270,6 @@ export class RetentionService {
     if (record.purgeAfter !== null && record.purgeAfter > this.ctx.today() && input.early !== true) {
       return refuse("PURGE_NOT_DUE", `The policy keeps these details until ${record.purgeAfter}. To purge them early, confirm it and give the reason.`, 409, { purgeAfter: record.purgeAfter });
     }
-    return this.purge({ caller, surface: "api" }, entryId, input.reason.trim());
+    return this.purge(this.ctx.actor(caller), entryId, input.reason.trim());
   }
 }

@@ -57,6 +57,16 @@ export class ReviewService {
     return `review:${entryId}:${dueOn}`;
   }
 
+  /** Who approves review outcomes (the policy's body) and the review cycle, in words with their sources. */
+  approverName(): { approver: string; interval: string | null; sources: string[] } {
+    const p = this.ctx.profile;
+    return {
+      approver: reviewApprover(p),
+      interval: p.review.interval === null ? null : `${p.review.interval.count} ${p.review.interval.unit.replace("working-days", "working days")}`,
+      sources: [sourceOf(p, "review.approver"), sourceOf(p, "review.interval")].filter((x): x is string => x !== undefined),
+    };
+  }
+
   /** Entries whose review is due on or before `today`, with no review open for that date. */
   async due(today: IsoDate): Promise<RegisterEntry[]> {
     const entries = await this.ctx.deps.stores.register.listDueForReview(today);
@@ -115,7 +125,7 @@ export class ReviewService {
       return e.nextReviewOn !== undefined && e.nextReviewOn <= today ? e : { ...e, nextReviewOn: today };
     });
     if (!changed.ok) return changed;
-    return this.open({ caller, surface: "api" }, entryId);
+    return this.open(this.ctx.actor(caller), entryId);
   }
 
   async list(): Promise<ReviewListItem[]> {
@@ -184,7 +194,7 @@ export class ReviewService {
     if (review.status !== "open") return refuse("REVIEW_CLOSED", "This review has already been decided.", 409);
     if (justification.trim().length === 0) return refuse("JUSTIFICATION_REQUIRED", "Write the service's justification, then try again.");
     const saved = await this.ctx.deps.lifecycle.reviews.update({ ...review, serviceJustification: justification.trim() });
-    await this.ctx.audit({ caller, surface: "api" }, "update", { subjectId: review.subjectId, entryId: review.entryId, what: ["review:justification"] });
+    await this.ctx.audit(this.ctx.actor(caller), "update", { subjectId: review.subjectId, entryId: review.entryId, what: ["review:justification"] });
     return ok(saved);
   }
 
@@ -200,7 +210,7 @@ export class ReviewService {
       const source = sourceOf(this.ctx.profile, "review.ongoingCircumstancesNeedJustification");
       return refuse("JUSTIFICATION_REQUIRED", `An entry kept for ongoing circumstances needs the raising service's justification${source ? ` (${source})` : ""}. Add it, then record the outcome.`);
     }
-    const actor: Actor = { caller, surface: "api" };
+    const actor: Actor = this.ctx.actor(caller);
     let variation: Variation | undefined;
     let saved: RegisterEntry;
     const dates = datesAfterReview(this.ctx.profile, { outcome: input.outcome, reviewedOn: today, ...(entry.expiresOn === undefined ? {} : { expiresOn: entry.expiresOn }) });

@@ -271,16 +271,15 @@ export class LifecycleScheduler {
         dropped++;
       }
     }
-    return `${dropped} old claim(s) dropped`;
+    const answers = await this.service.idempotency.prune();
+    return `${dropped} old claim(s) and ${answers} old repeat-request answer(s) dropped`;
   }
 }
 
-/** A short note of what a piece of work did, for the last result. Refusals are not failures: the work is done
- * (an entry removed since it fell due has nothing to review). */
+/** A short note of what a piece of work did, for the last result: no references (the status page is read by
+ * people who may not see every entry). Refusals are not failures: the work is done (an entry removed since it
+ * fell due has nothing to review). */
 function describe(result: { ok: true; value: unknown } | { ok: false; code: string }): string {
   if (!result.ok) return `nothing to do (${result.code})`;
-  const v = result.value;
-  if (typeof v === "string") return v;
-  if (v && typeof v === "object" && "reference" in v) return `done: ${String(v.reference)}`;
-  return "done";
+  return typeof result.value === "string" ? result.value : "done";
 }

@@ -129,7 +129,7 @@ export class WarningService {
       createdAt: this.ctx.nowIso(),
     };
     const saved = await this.ctx.deps.lifecycle.warnings.create(warning);
-    await this.ctx.audit({ caller, surface: "api" }, "create", { subjectId: input.subjectId, what: ["warning", `step:${input.step}`] });
+    await this.ctx.audit(this.ctx.actor(caller), "create", { subjectId: input.subjectId, what: ["warning", `step:${input.step}`] });
     const next = toSuggestion(nextWarningStep(profile, { priorWarnings: [...prior.map((w) => w.step), input.step], category: input.category ?? NO_BYPASS }));
     return ok({ warning: saved, next: { ...next, text: suggestionText(next) } });
   }
@@ -208,7 +208,7 @@ export class WarningService {
     };
     const saved = await this.ctx.deps.lifecycle.immediateRestrictions.create(record);
     const source = sourceOf(profile, "immediateRestriction");
-    await this.ctx.audit({ caller, surface: "api" }, "decision", {
+    await this.ctx.audit(this.ctx.actor(caller), "decision", {
       subjectId: input.subjectId,
       entryId: entry.id,
       what: ["immediate-restriction", `ground:${ground.id}`, entry.reference, ...(source ? [`source:${source}`] : [])],
