@@ -50,6 +50,11 @@ const envSchema = z
     GRAPH_BASE_URL: url("the Microsoft Graph base URL").default("https://graph.microsoft.com"),
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
     CALM_INDEX_POLL_MS: z.coerce.number().int().min(100).max(60000).default(500),
+    /** The lifecycle scheduler (reviews due, expiry, reminders, notifications, retention): on or off, and how often. */
+    CALM_SCHEDULER: z.enum(["on", "off"]).default("on"),
+    CALM_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(5_000).max(3_600_000).default(60_000),
+    /** Set by App Service on each instance: names the instance in the scheduler's leases. */
+    WEBSITE_INSTANCE_ID: z.string().max(200).optional(),
     CALM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -117,6 +122,8 @@ export interface Config {
   bot: { appId?: string; tenantId?: string; appType?: "MultiTenant" | "SingleTenant" | "UserAssignedMsi"; password?: string };
   graphBaseUrl: string;
   indexPollMs: number;
+  /** The lifecycle scheduler (issue 7). */
+  lifecycle: { schedulerEnabled: boolean; schedulerIntervalMs: number; instanceId?: string };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   appInsightsConnectionString?: string;
 }
@@ -183,6 +190,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bot: { appId: e.BOT_ID, tenantId: e.BOT_TENANT_ID, appType: e.BOT_TYPE, password: e.BOT_PASSWORD },
     graphBaseUrl: e.GRAPH_BASE_URL,
     indexPollMs: e.CALM_INDEX_POLL_MS,
+    lifecycle: { schedulerEnabled: e.CALM_SCHEDULER === "on", schedulerIntervalMs: e.CALM_SCHEDULER_INTERVAL_MS, instanceId: e.WEBSITE_INSTANCE_ID },
     logLevel: e.CALM_LOG_LEVEL,
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
   };

@@ -16,6 +16,9 @@ import { staticPages } from "./adapters/http/staticPages";
 import type { Stores } from "./ports/stores";
 import type { Logger } from "./ports/system";
 import { createMemoryPortalStores } from "./adapters/memory/portal";
+import { createMemoryLifecycleStores } from "./adapters/memory/lifecycle";
+import { createLifecycleTableStores } from "./adapters/tables/lifecycle";
+import type { LifecycleStores } from "./ports/lifecycle";
 import { createPortalTableStores } from "./adapters/tables/portal";
 import { createOboTokenFunction } from "./adapters/graph/obo";
 import { GraphDirectory } from "./adapters/graph/directory";
@@ -46,6 +49,15 @@ export async function blobsFor(config: Config): Promise<BlobStore | undefined> {
   if (!s.blobEndpoint) return undefined;
   const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
   return createAzureBlobStore({ blobEndpoint: s.blobEndpoint, credential, containerName: FILES_CONTAINER });
+}
+
+/** The lifecycle's stores (warnings, reviews, appeals, letters, retention, notifications, the scheduler's leases). */
+export async function lifecycleStoresFor(config: Config): Promise<LifecycleStores> {
+  const s = config.storage;
+  if (s.kind === "memory") return createMemoryLifecycleStores();
+  if (s.kind === "connectionString") return createLifecycleTableStores({ connectionString: s.connectionString, tablePrefix: s.tablePrefix });
+  const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
+  return createLifecycleTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix });
 }
 
 /** The staff portal's stores (access grants, recorded contact), beside the main stores. */
@@ -100,6 +112,7 @@ export async function main(): Promise<void> {
   }
   const stores = await storesFor(config);
   const { tokens, devIssuer } = await tokensFor(config);
+  const files = await blobsFor(config);
   const app = createApp({
     stores,
     policy: bindPolicy(profile),
@@ -112,7 +125,14 @@ export async function main(): Promise<void> {
     version: VERSION,
     healthChecks: [{ name: "storage", check: async () => { await stores.subjects.get("health-check"); return true; } }],
     staticFallback: staticPages({ devSignIn: config.auth.devSignIn }),
-    subjectAccess: { blobs: await blobsFor(config) },
+    subjectAccess: { blobs: files },
+    ...(files ? { blobs: files } : {}),
+    lifecycle: {
+      stores: await lifecycleStoresFor(config),
+      scheduler: { enabled: config.lifecycle.schedulerEnabled, intervalMs: config.lifecycle.schedulerIntervalMs, instanceId: config.lifecycle.instanceId ?? `calm-${process.pid}` },
+      // Plain-http webhook receivers only on a developer machine (127.0.0.1 / localhost).
+      allowInsecureWebhooks: config.env === "local",
+    },
     portalStores: await portalStoresFor(config),
     directory: directoryFor(config),
   });
