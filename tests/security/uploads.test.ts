@@ -27,7 +27,7 @@ function streamed(url: string, path: string, method: string, token: string | und
       res.on("data", (c: Buffer) => (text += c.toString()));
       res.on("end", () => {
         let code = "";
-        try { code = String((JSON.parse(text) as { code?: unknown }).code ?? ""); } catch { code = ""; }
+        try { const c = (JSON.parse(text) as { code?: unknown }).code; code = typeof c === "string" ? c : ""; } catch { code = ""; }
         resolve({ status: res.statusCode ?? 0, code });
       });
     });
