@@ -35,6 +35,7 @@ import { MemoryBlobStore } from "./adapters/memory/blobs";
 import type { BlobStore } from "./ports/blobs";
 import type { CaseNotifier } from "./ports/caseNotifier";
 import type { BotStores } from "./ports/conversations";
+import { createTeamsBot, type TeamsBot, type TeamsBotOptions } from "./adapters/teams";
 import { LifecycleService, type SchedulerOptions } from "./services/lifecycle";
 import { lifecycleTimelineSources, lifecycleWorkSections } from "./services/lifecycle/portal";
 import { lifecycleRoutes } from "./adapters/http/routes/lifecycle";
@@ -88,6 +89,9 @@ export interface AppDeps {
   caseNotifier?: CaseNotifier;
   /** Waits between ballot retries (tests pass a no-op). */
   ballotSleep?: (ms: number) => Promise<void>;
+  /** The Teams bot (issue 3): Bot Framework registration, who is who, and local Playground mode. Without it the
+   * bot endpoint is mounted but refuses every activity (no registration to check tokens against). */
+  bot?: TeamsBotOptions;
   /** The lifecycle (issue 7): its stores (default memory), where channel posts and webhooks go (default: kept in
    * memory; webhooks over HTTPS), and the scheduler, which runs only when `scheduler.enabled` (index.ts turns it
    * on; tests run it by hand). */
@@ -113,6 +117,8 @@ export interface AppServices {
   portal: PortalService;
   /** Incidents, cases, votes and the register (issue 3); absent when the policy binding carries no profile. */
   casework?: Casework;
+  /** The Teams bot: card actions, the channel notifier and the endpoint (issue 3). */
+  teams: TeamsBot;
   /** Warnings, reviews, appeals, letters, notifications, retention, reports and their scheduler (issue 7);
    * absent when the policy binding carries no profile. */
   lifecycle?: LifecycleService;
@@ -172,18 +178,24 @@ export function createApp(deps: AppDeps): App {
     auditCheck: new AuditCheckService({ audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger }),
     subjectAccess: new SubjectAccessService({ stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger, ...deps.subjectAccess }),
   };
-  const services: AppServices = { security, lookup, composeGuard, grants, portal };
+  const botStores = deps.botStores ?? createMemoryBotStores();
+  let casework: Casework | undefined;
+  const teams = createTeamsBot(
+    { lookup, casework: () => casework, conversations: botStores.conversations, decisionBody: botStores.decisionBody, registerName: deps.policy.registerName, clock: deps.clock, logger: deps.logger },
+    deps.bot ?? {},
+  );
+  const services: AppServices = { security, lookup, composeGuard, grants, portal, teams };
   if (deps.policy.profile) {
-    services.casework = createCasework({
+    services.casework = casework = createCasework({
       stores: deps.stores,
       blobs,
-      botStores: deps.botStores ?? createMemoryBotStores(),
+      botStores,
       profile: deps.policy.profile,
       clock: deps.clock,
       ids: deps.ids,
       logger: deps.logger,
       lookup,
-      ...(deps.caseNotifier ? { notifier: deps.caseNotifier } : {}),
+      notifier: deps.caseNotifier ?? teams.notifier,
       ...(deps.ballotSleep ? { sleep: deps.ballotSleep } : {}),
     });
   }
@@ -232,6 +244,7 @@ export function createApp(deps: AppDeps): App {
     }),
     ...incidentRoutes(services.casework),
     ...caseRoutes(services.casework),
+    ...teams.routes(),
     ...(services.lifecycle ? lifecycleRoutes(services.lifecycle) : []),
     ...(deps.devIssuer ? devSignInRoutes(deps.devIssuer) : []),
     ...(deps.extraRoutes?.(services) ?? []),
@@ -282,6 +295,7 @@ export function createApp(deps: AppDeps): App {
       await grants.stop();
       await services.lifecycle?.scheduler.stop();
       await services.casework?.cases.settled();
+      await teams.notifier.idle();
       if (!server.listening) return;
       stopping = true;
       for (const res of answering) if (!res.headersSent) res.setHeader("Connection", "close");

@@ -143,6 +143,9 @@ function fail(code: string, status: number, message: string, problems?: Problem[
 const notFound = () => fail("NOT_FOUND", 404, "We could not find that case. Check the reference, or ask the chair.");
 const closed = (c: Case) => fail("VOTE_CLOSED", 409, `The vote on ${c.reference} has closed${c.decision ? ` (decided: ${c.decision.outcome})` : ""}. Nothing was changed.`);
 
+/** Whoever looks at the shared card in the decision body's channel. */
+const CHANNEL_VIEWER: Caller = { id: "\u0000channel", tenantId: "", displayName: "the channel", roles: [], serviceAreas: [] };
+
 function staffRef(caller: Caller): StaffRef {
   return { id: caller.id, displayName: caller.displayName, ...(caller.email ? { email: caller.email } : {}) };
 }
@@ -267,6 +270,15 @@ export class CaseService {
     });
   }
 
+  /** The view everyone in the decision body's channel sees on the shared card: tally and progress, nobody's own
+   * vote, no chair controls. Undefined if there is no such case. */
+  async channelView(caseId: string): Promise<CaseView | undefined> {
+    const c = await this.deps.stores.cases.get(caseId);
+    if (!c) return undefined;
+    const [votes, conflicts] = await Promise.all([this.deps.stores.cases.listVotes(c.id), this.deps.stores.cases.listConflicts(c.id)]);
+    return this.view(CHANNEL_VIEWER, c, votes, conflicts);
+  }
+
   private view(caller: Caller, c: Case, votes: Vote[], conflicts: ConflictDeclaration[]): CaseView {
     const open = c.status === "voting";
     const t = this.tally(c, votes, conflicts, true);
@@ -285,7 +297,7 @@ export class CaseService {
     const isChair = c.chairId === caller.id;
     const own = votes.find((v) => v.voter.id === caller.id);
     const mine = conflictOf(caller.id);
-    const seesTally = !open || isMember || caller.roles.includes("register-admin");
+    const seesTally = !open || isMember || caller === CHANNEL_VIEWER || caller.roles.includes("register-admin");
     let result: BallotView["result"];
     if (c.decision) result = { ok: true, outcome: c.decision.outcome, votesFor: c.decision.votesFor };
     else result = summarise(t.result);
@@ -307,7 +319,7 @@ export class CaseService {
         sources: t.sources,
       },
       conflicts: conflicts
-        .filter((x) => isChair || caller.roles.includes("register-admin") || x.member.id === caller.id)
+        .filter((x) => caller !== CHANNEL_VIEWER && (isChair || caller.roles.includes("register-admin") || x.member.id === caller.id))
         .map((x) => ({ memberId: x.member.id, displayName: x.member.displayName, reason: x.reason, declaredAt: x.declaredAt, ...(x.excluded !== undefined ? { excluded: x.excluded } : {}), ...(x.ruledBy ? { ruledBy: x.ruledBy } : {}) })),
     };
   }

@@ -42,7 +42,7 @@ export const PERMISSIONS = {
   "cases.rule": { audience: ["chair", "register-admin"], description: "The chair rules on a member's conflict of interest (Dorset 4.5); a register administrator records a ruling on the chair's own conflict." },
   "cases.close": { audience: ["chair"], description: "The chair closes the vote; the outcome follows the policy's quorum and majority (Dorset 4.4, 4.9)." },
   "cases.emergency": { audience: ["chair", "manager", "panel-member", "register-admin"], description: "The chair, or the named deputy when the chair is absent, may add someone at high risk at once, pending ratification (Dorset 4.13.2); the service checks the seat." },
-  "bot.messages": { audience: "public", description: "The Bot Framework delivers Teams activities here; the bot checks the Bot Framework's own token, and each command checks the sender's CALM roles." },
+  "bot.messages": { audience: STAFF, description: "The Bot Framework delivers Teams activities here (the route checks the Bot Framework's own token, not a CALM token); each command and card action then checks the sender's CALM roles." },
   // The staff portal (issue 4). Which entries a caller sees is still the policy's tier rule, widened by grants.
   "portal.meta": { audience: STAFF, description: "Anyone with a CALM role may open the staff portal: which pages they have and the words for the form choices." },
   "register.browse": { audience: STAFF, description: "Anyone with a CALM role may search and filter the register in the portal; each sees only the entries their tier and grants allow, in summary or full." },
