@@ -134,11 +134,32 @@ export function readMessage(): ReadMessage | undefined {
   };
 }
 
-/** Calls `listener` whenever the reader moves to another message while the pane is pinned (Mailbox 1.5). */
-export async function onItemChanged(listener: () => void): Promise<void> {
+const itemListeners = new Set<() => void>();
+let itemHandler: Promise<void> | undefined;
+
+/** Calls `listener` whenever the reader moves to another message while the pane is pinned (Mailbox 1.5). One
+ * Office handler serves every view of the page (views come and go; Office keeps handlers until the page closes).
+ * Returns a function that stops calling this listener. */
+export async function onItemChanged(listener: () => void): Promise<() => void> {
+  itemListeners.add(listener);
+  const stop = () => { itemListeners.delete(listener); };
   const mailbox = office().context.mailbox;
-  if (!mailbox?.addHandlerAsync) return;
-  await call<void>((cb) => mailbox.addHandlerAsync!(office().EventType.ItemChanged, () => listener(), cb), "follow the selected message");
+  if (!mailbox?.addHandlerAsync) return stop;
+  itemHandler ??= call<void>((cb) => mailbox.addHandlerAsync!(office().EventType.ItemChanged, () => { for (const l of [...itemListeners]) l(); }, cb), "follow the selected message")
+    .catch((error: unknown) => {
+      itemHandler = undefined;
+      throw error;
+    });
+  await itemHandler;
+  return stop;
+}
+
+/** Whether the message open now is still `message` (the reader may have moved on while a form was open). */
+export function stillOpen(message: ReadMessage): boolean {
+  const now = readMessage();
+  if (!now) return false;
+  const id = (m: ReadMessage) => m.itemId ?? m.internetMessageId;
+  return id(now) === undefined || id(now) === id(message);
 }
 
 /** Calls `listener` when the recipients of the email being written change (Mailbox 1.7), for the compose pane. */

@@ -5,7 +5,7 @@
 // the policy allows it (East Suffolk 4.2: profile incidentReports.multiContactCategories).
 import { shorten } from "../addresses";
 import type { Api, IncidentSummary, NewIncident } from "../api";
-import { bodyText, internetHeaders, messageAsEml, type MailAddress, type ReadMessage } from "../outlook";
+import { bodyText, internetHeaders, messageAsEml, stillOpen, type MailAddress, type ReadMessage } from "../outlook";
 import { formatDateTime } from "../words";
 
 /** Categories that fit an email, in the words staff use (domain.ts INCIDENT_CATEGORIES). */
@@ -133,6 +133,10 @@ export async function fileReport(
   input: { message: ReadMessage; sender: MailAddress; subjectId?: string; draft: ReportDraft; multiContactCategories: readonly string[] | null | undefined; idempotencyKey: string; now: Date },
 ): Promise<FileOutcome> {
   const { message, sender, draft } = input;
+  // The evidence is copied from the open message: refuse rather than attach a different email to this report.
+  if (!stillOpen(message)) {
+    return { ok: false, code: "EMAIL_CHANGED", message: "You moved to another email before the report was sent. Open the email you want to report and choose Report this email again.", fieldErrors: [] };
+  }
   const multiContact = !!input.multiContactCategories?.includes(draft.category);
   let incidentId: string;
   let reference: string;
@@ -160,6 +164,7 @@ export async function fileReport(
 
 /** Attaches the email to a saved report. A failure here does not undo the report: the pane offers a retry. */
 export async function attachEmail(api: Pick<Api, "addEvidence">, incidentId: string, message: ReadMessage): Promise<{ ok: true; kind: Evidence["kind"] } | { ok: false; message: string }> {
+  if (!stillOpen(message)) return { ok: false, message: "Open the email you reported again, then choose Attach the email again." };
   let evidence: Evidence;
   try {
     evidence = await collectEvidence(message);

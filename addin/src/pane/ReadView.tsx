@@ -26,7 +26,10 @@ export function ReadView({ api, registerName, onReport }: { api: Pick<Api, "chec
       void controller.refresh();
     };
     refresh();
-    onItemChanged(refresh).catch(() => undefined);
+    let stop: (() => void) | undefined;
+    let live = true;
+    onItemChanged(refresh).then((s) => { if (live) stop = s; else s(); }, () => undefined);
+    return () => { live = false; stop?.(); };
   }, [controller]);
 
   return (

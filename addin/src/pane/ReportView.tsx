@@ -7,7 +7,7 @@ import {
 } from "@fluentui/react-components";
 import type { Api, IncidentSummary } from "../api";
 import { attachEmail, DESCRIPTION_MAX, EMAIL_CATEGORIES, fileReport, findOpenReport, newKey, type EmailCategory, type FileOutcome } from "../handlers/report";
-import { readMessage, type ReadMessage } from "../outlook";
+import { onItemChanged, readMessage, type ReadMessage } from "../outlook";
 import { formatDateTime } from "../words";
 
 const useStyles = makeStyles({
@@ -30,7 +30,7 @@ export function ReportView({ api, multiContactCategories, defaultServiceArea, on
   onDone?: () => void;
 }) {
   const styles = useStyles();
-  const [message] = useState<ReadMessage | undefined>(() => readMessage());
+  const [message, setMessage] = useState<ReadMessage | undefined>(() => readMessage());
   const [key, setKey] = useState(newKey);
   const [category, setCategory] = useState<EmailCategory | "">("");
   const [description, setDescription] = useState("");
@@ -48,6 +48,24 @@ export function ReportView({ api, multiContactCategories, defaultServiceArea, on
   const sender = message?.from;
 
   useEffect(() => setServiceArea((current) => current || defaultServiceArea), [defaultServiceArea]);
+
+  // The reader moved to another email while the form was open (a pinned pane): the form is now about that one.
+  const sent = useRef(false);
+  sent.current = !!done;
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let live = true;
+    onItemChanged(() => {
+      if (sent.current) return;
+      setMessage(readMessage());
+      setSubjectId(undefined);
+      setOpenReport(undefined);
+      setErrors({});
+      setFailure(undefined);
+      setKey(newKey());
+    }).then((s) => { if (live) stop = s; else s(); }, () => undefined);
+    return () => { live = false; stop?.(); };
+  }, []);
 
   // Is the sender known (listed, or already in one of my persistent-contact reports)? Either way the report
   // attaches to that subject instead of creating another.

@@ -124,6 +124,33 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
     await page.getByText(/Signed in locally as Ola Officer/).waitFor();
   });
 
+  it("reports the email from the Report this email button (taskpane.html?mode=report), and follows a move to another email", async () => {
+    const page = await open({ select: 2, ssoToken: await server.tokenFor("Ola Officer") }, "?mode=report");
+    await page.getByRole("heading", { name: "Report this email" }).waitFor();
+    await page.getByText("alex.example@example.org").waitFor();
+    // The reader moves on before sending: the form is now about the email they moved to.
+    await page.evaluate(() => (window as unknown as { __calmFakeOutlook: { select(i: number): void } }).__calmFakeOutlook.select(1));
+    await page.getByText("(pat.public@example.com)").waitFor();
+    await page.evaluate(() => (window as unknown as { __calmFakeOutlook: { select(i: number): void } }).__calmFakeOutlook.select(2));
+    await page.getByText("(alex.example@example.org)").waitFor();
+    await page.getByLabel("What did the email do?").selectOption({ label: "A threat to staff" });
+    await page.getByLabel("What was unreasonable about it?").fill("Said they would 'make us pay' if nobody answered today.");
+    await page.getByRole("checkbox").check();
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, "report-form");
+    await page.getByRole("button", { name: "Send report" }).click();
+    const done = page.getByText(/^Your reference is INC-\d{4}$/);
+    await done.waitFor();
+    const reference = (await done.innerText()).replace("Your reference is ", "");
+    const incident = (await server.stores.incidents.listBySubject("demo-subject-0001")).find((i) => i.reference === reference)!;
+    assert.equal(incident.category, "verbal-threat");
+    assert.equal(incident.hateIncident, true);
+    assert.match(incident.description, /subject "RE: RE: RE: my repair, why has nobody answered/);
+    assert.equal(incident.evidence[0]?.contentType, "message/rfc822");
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, "report-sent");
+  });
+
   it("tells someone who opens the page outside Outlook where to go", async () => {
     const page = await context.newPage();
     await page.route("**/*", (route) => (route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort("blockedbyclient")));

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { createApi, type Api } from "../../../addin/src/api";
 import { applyBar, barText, checkMessage, ReadController, type SenderCheck } from "../../../addin/src/handlers/read";
 import { alertText, checkCompose, COMPOSE_PANE_COMMAND_ID, onMessageSend, onRecipientsChanged, recordSendAnyway, SEND_ANYWAY_KEY } from "../../../addin/src/handlers/compose";
-import { NOTIFICATION_KEYS } from "../../../addin/src/outlook";
+import { NOTIFICATION_KEYS, onItemChanged } from "../../../addin/src/outlook";
 import { startTestApp, type TestApp } from "../../support/testApp";
 import { anEntry, aSubject } from "../../support/fixtures";
 import { composeHost, readHost, ssoHost, uninstall, type Addr } from "./officeMock";
@@ -146,6 +146,20 @@ describe("Add-in handlers with office-addin-mock", () => {
       assert.ok(latest?.state === "checked" && !latest.senderListed);
       assert.equal(seen.length, 1);
       assert.equal(record.bars.size, 0, "no bar from the first message on the second");
+    });
+  });
+
+  describe("following the selected message", () => {
+    it("asks Office for one ItemChanged handler however many views listen, and stops calling a view that left", async () => {
+      const { record } = readHost({ from: ALEX });
+      const calls: string[] = [];
+      const stopA = await onItemChanged(() => calls.push("a"));
+      await onItemChanged(() => calls.push("b"));
+      assert.equal(record.itemChanged.length, 1);
+      record.itemChanged[0]!();
+      stopA();
+      record.itemChanged[0]!();
+      assert.deepEqual(calls, ["a", "b", "b"]);
     });
   });
 

@@ -174,6 +174,17 @@ describe("Report this email (office-addin-mock and the incident API)", () => {
         assert.equal((await t.stores.incidents.get(out.incidentId))!.evidence.length, 1);
       });
 
+      it("refuses to file when the reader has moved to another email, so the wrong email is never attached", async () => {
+        const { mock } = readHost({ from: ALEX, itemId: "the-one-reported" });
+        const message = readMessage()!;
+        (mock as unknown as { context: { mailbox: { item: { itemId: string } } } }).context.mailbox.item.itemId = "another-email";
+        const before = (await t.stores.incidents.listBySubject(alexId)).length;
+        const out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
+        assert.ok(!out.ok && out.code === "EMAIL_CHANGED");
+        assert.match(out.message, /You moved to another email before the report was sent/);
+        assert.equal((await t.stores.incidents.listBySubject(alexId)).length, before);
+      });
+
       it("says CALM could not be reached when the API is down, and does not throw", async () => {
         readHost({ from: ALEX });
         const message = readMessage()!;
