@@ -9,6 +9,9 @@ import path from "node:path";
 import { startAzurite, type RunningAzurite } from "./lib/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { seedDemoData } from "./demo/demoData";
+// The Graph simulator lives in the test tree (it is a test double of Microsoft Graph); locally it is the tenant.
+import { startGraphSimulator, type GraphSimulator } from "../tests/support/graphSimulator/server";
+import { seedDemoTenant, type DemoTenant } from "../tests/support/graphSimulator/seed";
 import { buildAddinIfStale } from "../addin/scripts/build";
 import { buildTabIfStale } from "../tab/scripts/build";
 
@@ -21,6 +24,8 @@ const preset = env.CALM_POLICY_PRESET ?? "dorset";
 
 const children: ChildProcess[] = [];
 let azurite: RunningAzurite | undefined;
+let graphSim: GraphSimulator | undefined;
+let graphTenant: DemoTenant | undefined;
 let stopping = false;
 
 function say(line: string): void {
@@ -54,6 +59,7 @@ function startServer(connectionString: string): Promise<number> {
       CALM_POLICY_PRESET: preset,
       STORAGE_CONNECTION_STRING: connectionString,
       CALM_IDENTIFIER_HASH_KEY: LOCAL_HASH_KEY,
+      ...graphEnv(),
       // The banner waits for the server's "listening" line, so it must log at info or finer.
       CALM_LOG_LEVEL: env.CALM_LOG_LEVEL === "debug" ? "debug" : "info",
     },
@@ -82,6 +88,17 @@ function startServer(connectionString: string): Promise<number> {
   });
 }
 
+/** Settings that point the server at the local Graph simulator (diverts; marking too when the port is known). */
+function graphEnv(): Record<string, string> {
+  if (!graphSim || !graphTenant) return {};
+  return {
+    GRAPH_AUTH: "simulator",
+    GRAPH_BASE_URL: graphSim.baseUrl,
+    GRAPH_RATE_PER_SECOND: "200",
+    ...(port !== 0 ? { CALM_PUBLIC_URL: `http://127.0.0.1:${port}`, CALM_MAIL_SCOPE_GROUP: graphTenant.groups["housing-team"]! } : {}),
+  };
+}
+
 async function stopAll(code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -97,6 +114,7 @@ async function stopAll(code = 0): Promise<void> {
         }),
     ),
   );
+  await graphSim?.stop();
   await azurite?.stop();
   say("Stopped.");
   process.exit(code);
@@ -128,6 +146,13 @@ async function main(): Promise<void> {
     say(`The staff portal could not be built (${error instanceof Error ? error.message : String(error)}); the rest of CALM runs. Fix it, then run npm run build:tab.`);
   }
 
+  // The Graph simulator stands in for Microsoft Graph (diverts, mail marking) with a fictional tenant.
+  if (env.CALM_START_GRAPH !== "0") {
+    graphSim = await startGraphSimulator({ latencyMs: { min: 2, max: 8 } });
+    graphTenant = seedDemoTenant(graphSim, { extraStaff: 24 });
+    say(`Graph simulator at ${graphSim.baseUrl} (${graphTenant.staff.length} fictional mailboxes).`);
+  }
+
   const bound = await startServer(azurite.connectionString);
   const base = `http://127.0.0.1:${bound}`;
   say("");
@@ -136,6 +161,9 @@ async function main(): Promise<void> {
   say(`  Outlook add-in:      ${base}/addin/dev.html  (a local Outlook stand-in with a fictional mailbox)`);
   say(`  Health:              ${base}/healthz`);
   say("  Sign in as a fictional persona from the portal. Try looking up alex.example@example.org.");
+  if (graphSim && graphTenant) {
+    say(`  Email diverts go to the Graph simulator: see its rules at ${graphSim.baseUrl}/_sim/rules?prefix=CALM`);
+  }
   say("Press Ctrl-C to stop everything.");
 }
 

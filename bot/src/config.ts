@@ -46,8 +46,21 @@ const envSchema = z
     BOT_PASSWORD: z.string().optional(),
     BOT_ENDPOINT: z.string().optional(),
     TAB_ENDPOINT: z.string().optional(),
+    /** The bot's role map (Entra app roles are not in bot activities): JSON of user object id → CALM roles, e.g.
+     * {"<oid>":["officer"]}. Members of the decision body get their roles from their seats. */
+    CALM_BOT_ROLES: z.string().optional(),
+    /** Roles for any other member of the tenant who talks to the bot, comma-separated (default: none). */
+    CALM_BOT_DEFAULT_ROLES: z.string().optional(),
 
     GRAPH_BASE_URL: url("the Microsoft Graph base URL").default("https://graph.microsoft.com"),
+    /** How the server calls Graph as itself (diverts, mail marking): off, its managed identity, or a fixed token
+     * for the local Graph simulator. */
+    GRAPH_AUTH: z.enum(["off", "managed-identity", "simulator"]).default("off"),
+    GRAPH_RATE_PER_SECOND: z.coerce.number().min(1).max(10_000).default(50),
+    /** The public https base URL Graph sends change notifications to (e.g. https://calm.example.org). */
+    CALM_PUBLIC_URL: url("the public address of this server").optional(),
+    /** The mail-enabled group whose members' inboxes are watched for mail from listed senders. */
+    CALM_MAIL_SCOPE_GROUP: z.string().max(320).optional(),
     APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
     CALM_INDEX_POLL_MS: z.coerce.number().int().min(100).max(60000).default(500),
     /** The lifecycle scheduler (reviews due, expiry, reminders, notifications, retention): on or off, and how often. */
@@ -79,6 +92,22 @@ const envSchema = z
       if (!env.CALM_IDENTIFIER_HASH_KEY) {
         ctx.addIssue({ code: "custom", path: ["CALM_IDENTIFIER_HASH_KEY"], message: "is required outside local (App Service fills it from Key Vault)" });
       }
+    }
+    if (env.GRAPH_AUTH === "simulator" && production) {
+      ctx.addIssue({ code: "custom", path: ["GRAPH_AUTH"], message: `must not be "simulator" when CALM_ENV is ${env.CALM_ENV}: use managed-identity` });
+    }
+    if (env.CALM_BOT_ROLES) {
+      let good = false;
+      try {
+        good = z.record(z.string(), z.array(z.enum(ROLES))).safeParse(JSON.parse(env.CALM_BOT_ROLES)).success;
+      } catch {
+        good = false;
+      }
+      if (!good) ctx.addIssue({ code: "custom", path: ["CALM_BOT_ROLES"], message: `must be JSON mapping user object ids to lists of roles (${ROLES.join(", ")}), e.g. {"<object-id>":["officer"]}` });
+    }
+    if (env.CALM_BOT_DEFAULT_ROLES) {
+      const unknown = env.CALM_BOT_DEFAULT_ROLES.split(",").map((r) => r.trim()).filter((r) => r && !(ROLES as readonly string[]).includes(r));
+      if (unknown.length > 0) ctx.addIssue({ code: "custom", path: ["CALM_BOT_DEFAULT_ROLES"], message: `names roles CALM does not have (${unknown.join(", ")}); use ${ROLES.join(", ")}` });
     }
     if (env.CALM_ROLE_GROUPS) {
       try {
@@ -119,8 +148,20 @@ export interface Config {
     clientSecret?: string;
     authorityHost: string;
   };
-  bot: { appId?: string; tenantId?: string; appType?: "MultiTenant" | "SingleTenant" | "UserAssignedMsi"; password?: string };
+  bot: {
+    appId?: string;
+    tenantId?: string;
+    appType?: "MultiTenant" | "SingleTenant" | "UserAssignedMsi";
+    password?: string;
+    /** User object id → roles (CALM_BOT_ROLES). */
+    roles: Record<string, Role[]>;
+    defaultRoles: Role[];
+    /** Local only, with no bot registration: accept unsigned activities (the Agents Playground). */
+    allowUnauthenticated: boolean;
+    tabUrl?: string;
+  };
   graphBaseUrl: string;
+  graph: { auth: "off" | "managed-identity" | "simulator"; ratePerSecond: number; publicUrl?: string; markingScopeGroup?: string };
   indexPollMs: number;
   /** The lifecycle scheduler (issue 7). */
   lifecycle: { schedulerEnabled: boolean; schedulerIntervalMs: number; instanceId?: string };
@@ -187,8 +228,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ...(e.AAD_APP_CLIENT_SECRET ? { clientSecret: e.AAD_APP_CLIENT_SECRET } : {}),
       authorityHost: authority,
     },
-    bot: { appId: e.BOT_ID, tenantId: e.BOT_TENANT_ID, appType: e.BOT_TYPE, password: e.BOT_PASSWORD },
+    bot: {
+      appId: e.BOT_ID,
+      tenantId: e.BOT_TENANT_ID,
+      appType: e.BOT_TYPE,
+      password: e.BOT_PASSWORD,
+      roles: e.CALM_BOT_ROLES ? (JSON.parse(e.CALM_BOT_ROLES) as Record<string, Role[]>) : {},
+      defaultRoles: (e.CALM_BOT_DEFAULT_ROLES ?? "").split(",").map((r) => r.trim()).filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
+      allowUnauthenticated: e.CALM_ENV === "local" && !e.BOT_ID,
+      ...(e.TAB_ENDPOINT ? { tabUrl: e.TAB_ENDPOINT } : {}),
+    },
     graphBaseUrl: e.GRAPH_BASE_URL,
+    graph: { auth: e.GRAPH_AUTH, ratePerSecond: e.GRAPH_RATE_PER_SECOND, publicUrl: e.CALM_PUBLIC_URL, markingScopeGroup: e.CALM_MAIL_SCOPE_GROUP },
     indexPollMs: e.CALM_INDEX_POLL_MS,
     lifecycle: { schedulerEnabled: e.CALM_SCHEDULER === "on", schedulerIntervalMs: e.CALM_SCHEDULER_INTERVAL_MS, instanceId: e.WEBSITE_INSTANCE_ID },
     logLevel: e.CALM_LOG_LEVEL,

@@ -14,6 +14,9 @@ import { createAzureBlobStore } from "./adapters/blobs";
 import type { BlobStore } from "./ports/blobs";
 import { staticPages } from "./adapters/http/staticPages";
 import type { Stores } from "./ports/stores";
+import { createMailProtection, type MailProtection, type MailProtectionOptions } from "./mailProtection";
+import type { GraphCredentials } from "./adapters/graph/auth";
+import { divertRoutes } from "./adapters/http/routes/diverts";
 import type { Logger } from "./ports/system";
 import { createMemoryPortalStores } from "./adapters/memory/portal";
 import { createMemoryLifecycleStores } from "./adapters/memory/lifecycle";
@@ -25,6 +28,12 @@ import { GraphDirectory } from "./adapters/graph/directory";
 import { LocalDirectory } from "./adapters/http/devDirectory";
 import type { PortalStores } from "./ports/portal";
 import type { StaffDirectory } from "./ports/directory";
+import { createMemoryBotStores } from "./adapters/memory/bot";
+import { createBotTableStores } from "./adapters/tables/bot";
+import type { BotStores } from "./ports/conversations";
+import type { TeamsBotOptions } from "./adapters/teams";
+import { personaRoleMap } from "./adapters/teams/personas";
+import { PERSONAS } from "./adapters/http/devSignIn";
 
 const VERSION = process.env.npm_package_version ?? "dev";
 
@@ -78,6 +87,34 @@ export function directoryFor(config: Config): StaffDirectory | undefined {
   return new GraphDirectory({ baseUrl: config.graphBaseUrl, obo });
 }
 
+/** The bot's stores (decision body seats, conversation references), beside the main stores. */
+export async function botStoresFor(config: Config): Promise<BotStores> {
+  const s = config.storage;
+  if (s.kind === "memory") return createMemoryBotStores();
+  if (s.kind === "connectionString") return createBotTableStores({ connectionString: s.connectionString, tablePrefix: s.tablePrefix });
+  const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
+  return createBotTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix });
+}
+
+/** The Teams bot: its Bot Framework registration and who is who. Locally the fictional personas (the Agents
+ * Playground's mock users carry their ids); in production CALM_BOT_ROLES and the decision body's seats. */
+export function botOptionsFor(config: Config): TeamsBotOptions {
+  const b = config.bot;
+  const roleMap = config.auth.devSignIn
+    ? personaRoleMap(PERSONAS)
+    : new Map(Object.entries(b.roles).map(([id, roles]) => [id, { roles }]));
+  return {
+    ...(b.appId ? { appId: b.appId } : {}),
+    ...(b.password ? { appPassword: b.password } : {}),
+    ...(b.appType ? { appType: b.appType } : {}),
+    ...(b.tenantId ? { tenantId: b.tenantId } : {}),
+    allowUnauthenticated: b.allowUnauthenticated,
+    roleMap,
+    defaultRoles: b.defaultRoles,
+    ...(b.tabUrl ? { tabUrl: b.tabUrl } : {}),
+  };
+}
+
 export async function tokensFor(config: Config): Promise<{ tokens: TokenValidator; devIssuer?: LocalIssuer }> {
   const base = { tenantId: config.auth.tenantId, audiences: config.auth.audiences, requiredScope: config.auth.requiredScope, roleGroups: config.auth.roleGroups };
   if (config.auth.devSignIn) {
@@ -86,6 +123,34 @@ export async function tokensFor(config: Config): Promise<{ tokens: TokenValidato
     return { tokens: new TokenValidator({ ...base, issuers: [devIssuer.issuer], keys: { jwks: devIssuer.jwks } }), devIssuer };
   }
   return { tokens: new TokenValidator({ ...base, issuers: config.auth.issuers, keys: { jwksUri: config.auth.jwksUri } }) };
+}
+
+/** SPOC diverts and mail marking, when the server may call Graph (GRAPH_AUTH). */
+export async function mailProtectionFor(config: Config, stores: Stores, logger: Logger, isListedAddress: (email: string) => { listed: boolean; reference?: string }): Promise<MailProtection | undefined> {
+  if (config.graph.auth === "off") return undefined;
+  const credentials: GraphCredentials = config.graph.auth === "simulator"
+    ? { kind: "static", token: "calm-local-graph-simulator" }
+    : { kind: "managed-identity", clientId: config.storage.kind === "managedIdentity" ? config.storage.clientId : undefined };
+  const s = config.storage;
+  const storage: MailProtectionOptions["storage"] = s.kind === "memory"
+    ? { kind: "memory" }
+    : s.kind === "connectionString"
+      ? { kind: "connectionString", connectionString: s.connectionString, tablePrefix: s.tablePrefix }
+      : { kind: "managedIdentity", tableEndpoint: s.tableEndpoint, credential: s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential(), tablePrefix: s.tablePrefix };
+  return createMailProtection({
+    graphBaseUrl: config.graphBaseUrl,
+    credentials,
+    ratePerSecond: config.graph.ratePerSecond,
+    storage,
+    identifierHashKey: config.identifierHashKey,
+    publicBaseUrl: config.graph.publicUrl,
+    markingScopeGroup: config.graph.markingScopeGroup,
+    isListedAddress,
+    audit: stores.audit,
+    clock: systemClock,
+    ids: uuidIds,
+    logger,
+  });
 }
 
 export async function main(): Promise<void> {
@@ -113,7 +178,12 @@ export async function main(): Promise<void> {
   const stores = await storesFor(config);
   const { tokens, devIssuer } = await tokensFor(config);
   const files = await blobsFor(config);
+  // Graph mail protection (issue 6): built first so its routes can join the app; it asks the app's lookup index
+  // whether a sender is listed once the app exists.
+  let isListed: (email: string) => { listed: boolean; reference?: string } = () => ({ listed: false });
+  const mail = await mailProtectionFor(config, stores, logger, (email) => isListed(email));
   const app = createApp({
+    extraRoutes: () => (mail ? divertRoutes(mail, stores) : []),
     stores,
     policy: bindPolicy(profile),
     tokens,
@@ -135,8 +205,12 @@ export async function main(): Promise<void> {
     },
     portalStores: await portalStoresFor(config),
     directory: directoryFor(config),
+    botStores: await botStoresFor(config),
+    bot: botOptionsFor(config),
   });
+  isListed = (email) => app.services.lookup.isListedAddress(email);
   const port = await app.start(config.port, config.host);
+  mail?.start();
   logger.info("calm.started", { env: config.env, policy: profile.id, port, storage: config.storage.kind, devSignIn: config.auth.devSignIn });
 
   let stopping = false;
@@ -144,7 +218,7 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info("calm.stopping", { signal });
-    app.stop(10_000).then(
+    Promise.all([app.stop(10_000), mail?.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

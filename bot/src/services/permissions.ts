@@ -74,6 +74,11 @@ export const PERMISSIONS = {
   "scheduler.read": { audience: ["register-admin", "auditor", "chair"], description: "Register administrators, auditors and chairs may see when the lifecycle scheduler runs next and what its last run did." },
   "scheduler.run": { audience: ["register-admin"], description: "Register administrators may run the lifecycle scheduler now (reviews due, expiry, reminders, notifications, retention)." },
   "reports.read": { audience: ["manager", "panel-member", "chair", "register-admin", "auditor"], description: "Managers, the decision body, register administrators and auditors may see and export the quarterly report (counts only, no names)." },
+  // Graph mail protection (issue 6): SPOC email diverts (Dorset 4.11-4.12) and Graph's change notifications.
+  "graph.notifications": { audience: "public", description: "Microsoft Graph posts change notifications here; each is checked against the subscription's secret clientState, not a CALM token." },
+  "diverts.read": { audience: ["manager", "panel-member", "chair", "register-admin"], description: "Managers, the decision body and register administrators may see an entry's email divert and how its jobs are going." },
+  "diverts.manage": { audience: ["register-admin", "chair"], description: "Register administrators and the chair apply and lift SPOC email diverts as the decision says, record when the customer was told, and repair rules changed by hand." },
+  "diverts.councillorChoice": { audience: ["councillor", "register-admin"], description: "Ward councillors choose whether diverts apply to their own mailbox (Dorset 4.12); a register administrator may record the choice for them." },
 } as const satisfies Record<string, PermissionRule>;
 
 export type PermissionId = keyof typeof PERMISSIONS;

@@ -28,6 +28,8 @@ describe("npm start: the whole product on this machine", function () {
       cwd: ROOT,
       env: { ...process.env, CALM_DATA_DIR: dataDir, CALM_PORT: "0", CALM_AZURITE_TABLE_PORT: "0", CALM_AZURITE_BLOB_PORT: "0", CALM_START_PLAYGROUND: "0" },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so a failed test can stop everything it started at once.
+      detached: true,
     });
     child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
@@ -41,7 +43,13 @@ describe("npm start: the whole product on this machine", function () {
   });
 
   after(() => {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
