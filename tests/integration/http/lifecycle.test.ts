@@ -6,13 +6,12 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import AdmZip from "adm-zip";
 import { bindPolicy } from "../../../bot/src/policyBinding";
 import { MemoryChannelNotifier } from "../../../bot/src/adapters/memory/lifecycle";
 import { httpWebhookSender } from "../../../bot/src/adapters/webhooks/http";
 import { getPreset } from "../../../core/src/policy/presets";
 import type { PolicyProfile } from "../../../core/src/policy/schema";
-import type { RegisterEntry, Role, Subject } from "../../../core/src/domain";
+import type { Caller, RegisterEntry, Role, Subject } from "../../../core/src/domain";
 import { startTestApp, type TestApp } from "../../support/testApp";
 import { aDecision, aSubject, anIncident, docxText, type LifecycleHarness } from "../../support/lifecycle";
 
@@ -32,10 +31,10 @@ async function world(profile: PolicyProfile): Promise<{ t: TestApp; channel: Mem
   const subject = await aSubject(t.stores);
   const incident = await anIncident(t.stores, subject.id, { category: "verbal-abuse", occurredAt: "2026-11-20T10:00:00.000Z" });
   const h = { stores: t.stores, profile } as unknown as LifecycleHarness;
-  const manager = { id: IDS.manager!, tenantId: "t", displayName: "Max Manager", roles: ["manager"], serviceAreas: [] } as const;
-  const panel = { id: IDS["panel-member"]!, tenantId: "t", displayName: "Pam Panel", roles: ["panel-member"], serviceAreas: [] } as const;
+  const manager: Caller = { id: IDS.manager!, tenantId: "t", displayName: "Max Manager", roles: ["manager"], serviceAreas: [] };
+  const panel: Caller = { id: IDS["panel-member"]!, tenantId: "t", displayName: "Pam Panel", roles: ["panel-member"], serviceAreas: [] };
   const restrictions = [{ id: "r-1", kind: "single-channel" as const, params: { channel: "email" }, serviceAreas: [], startsOn: "2026-11-23", staffInstruction: "Deal with them only by email." }];
-  const { entry } = await aDecision(h, { subjectId: subject.id, incidents: [incident], outcome: "add-medium", decidedAt: "2026-11-23T09:00:00.000Z", restrictions, voters: [{ ...panel, roles: [...panel.roles] }], presenter: { ...manager, roles: [...manager.roles] } });
+  const { entry } = await aDecision(h, { subjectId: subject.id, incidents: [incident], outcome: "add-medium", decidedAt: "2026-11-23T09:00:00.000Z", restrictions, voters: [panel], presenter: manager });
   await t.app.services.lookup.subjectChanged(subject.id);
   const as = (role: Role, oid?: string) => t.issuer.token({ oid: oid ?? IDS[role] ?? randomUUID(), name: `Test ${role}`, roles: [role] });
   return { t, channel, subject, entry, as };
