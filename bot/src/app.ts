@@ -9,7 +9,7 @@ import { LookupService } from "./services/lookup";
 import { RateLimiter, type BucketSpec, type RateLimitClass } from "./services/rateLimit";
 import { LookupWatch, type LookupWatchOptions } from "./services/lookupWatch";
 import { AuditCheckService } from "./services/auditCheck";
-import { SubjectAccessService, type SubjectAccessDeps } from "./services/subjectAccess";
+import { lifecycleCollections, SubjectAccessService, type SubjectAccessDeps } from "./services/subjectAccess";
 import { securityRoutes } from "./adapters/http/routes/security";
 import { ComposeGuardService } from "./services/composeGuard";
 import { OpenReportFinder } from "./services/openReports";
@@ -176,7 +176,17 @@ export function createApp(deps: AppDeps): App {
     rateLimiter,
     lookupWatch,
     auditCheck: new AuditCheckService({ audit: deps.stores.audit, clock: deps.clock, ids: deps.ids, logger: deps.logger }),
-    subjectAccess: new SubjectAccessService({ stores: deps.stores, clock: deps.clock, ids: deps.ids, logger: deps.logger, ...deps.subjectAccess }),
+    // A subject access export holds everything about the person: the lifecycle's records found by subject, and
+    // the evidence and letter files from the one blob store.
+    subjectAccess: new SubjectAccessService({
+      stores: deps.stores,
+      clock: deps.clock,
+      ids: deps.ids,
+      logger: deps.logger,
+      blobs,
+      collections: lifecycleCollections(lifecycleStores),
+      ...deps.subjectAccess,
+    }),
   };
   const botStores = deps.botStores ?? createMemoryBotStores();
   let casework: Casework | undefined;

@@ -10,6 +10,8 @@ import AdmZip from "adm-zip";
 import { TableClient } from "@azure/data-tables";
 import { createAzureBlobStore } from "../../bot/src/adapters/blobs";
 import { MemoryBlobStore } from "../../bot/src/adapters/memory";
+import { createMemoryLifecycleStores } from "../../bot/src/adapters/memory/lifecycle";
+import type { LetterRecord } from "../../bot/src/ports/lifecycle";
 import { createTableStores } from "../../bot/src/adapters/tables";
 import type { BlobStore } from "../../bot/src/ports/blobs";
 import type { Stores } from "../../bot/src/ports/stores";
@@ -112,10 +114,19 @@ describe("security: subject access export", function () {
   describe("through the API (POST /api/sar/export)", () => {
     let t: TestApp;
     let seeded: Awaited<ReturnType<typeof seedPerson>>;
+    const lifecycle = createMemoryLifecycleStores();
     before(async () => {
       const blobs = new MemoryBlobStore();
-      t = await startTestApp({ subjectAccess: { blobs } });
+      t = await startTestApp({ blobs, lifecycle: { stores: lifecycle, scheduler: { enabled: false } } });
       seeded = await seedPerson(t.stores, blobs);
+      // A letter sent to them (record and file), from the lifecycle stores the app shares.
+      const letter: LetterRecord = {
+        id: "sar-letter-1", subjectId: seeded.subjectId, entryId: "sar-entry-1", type: "restriction", issuedBy: { id: "manager-bbb", displayName: "Max Manager" },
+        issuedAt: "2026-11-05T10:00:00.000Z", parts: ["incident-details"], blobName: "letters/sar-letter-1.docx", heldAtReception: false, equalityQuestionnaireAttached: true,
+        reference: "CAL-0777", title: "Restriction letter", sender: "Operations Manager", sizeBytes: 12, createdAt: "2026-11-05T10:00:00.000Z",
+      };
+      await lifecycle.letters.create(letter);
+      await blobs.put("letters/sar-letter-1.docx", Buffer.from("PK fake docx"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     });
     after(() => t.stop());
 
@@ -126,7 +137,12 @@ describe("security: subject access export", function () {
       assert.equal(res.headers.get("content-type"), "application/zip");
       assert.match(res.headers.get("content-disposition") ?? "", /^attachment; filename="calm-sar-sar-subject-\d{4}-\d{2}-\d{2}\.zip"$/);
       const zip = Buffer.from(await res.arrayBuffer());
-      checkArchive(readZip(zip), seeded);
+      const files = readZip(zip);
+      checkArchive(files, seeded);
+      assert.deepEqual((JSON.parse(files.get("letters.json")!.toString("utf8")) as { id: string }[]).map((l) => l.id), ["sar-letter-1"], "letters sent to them");
+      const letterFile = [...files.keys()].find((n) => n.startsWith("files/letters/sar-letter-1-"));
+      assert.ok(letterFile, `the letter itself is in the archive (${[...files.keys()].join(", ")})`);
+      assert.equal(files.get(letterFile)!.toString("utf8"), "PK fake docx");
       const exported = (await t.stores.audit.listBySubject(seeded.subjectId)).filter((e) => e.action === "sar-export");
       assert.equal(exported.length, 1);
       assert.equal(exported[0]!.actorId, "dpo-1");

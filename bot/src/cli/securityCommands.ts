@@ -7,13 +7,13 @@ import { resolve } from "node:path";
 import type { BlobStore } from "../ports/blobs";
 import type { AuditVerification, Stores } from "../ports/stores";
 import type { Clock, IdGenerator } from "../ports/system";
-import { SubjectAccessService } from "../services/subjectAccess";
+import { lifecycleCollections, SubjectAccessService, type SubjectRecordSource } from "../services/subjectAccess";
 import { parseArgs } from "./args";
 import { EXIT_INVALID, EXIT_OK, UsageError, type CliIo, type Command } from "./types";
 
 export interface SecurityCliDeps {
   /** The stores the server uses; undefined when no storage is configured (memory would show nothing). */
-  openStores(): Promise<{ stores: Stores; blobs?: BlobStore } | undefined>;
+  openStores(): Promise<{ stores: Stores; blobs?: BlobStore; collections?: Record<string, SubjectRecordSource> } | undefined>;
   writeFile(path: string, data: Buffer): void;
   clock: Clock;
   ids: IdGenerator;
@@ -72,6 +72,7 @@ export function securityCommands(deps: SecurityCliDeps): Command[] {
         const service = new SubjectAccessService({
           stores: opened.stores,
           blobs: opened.blobs,
+          collections: opened.collections,
           clock: deps.clock,
           ids: deps.ids,
           logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -106,11 +107,11 @@ export function defaultSecurityCommands(): Command[] {
       // CLI runs under tsx's require hook (bin/calm.js), which dynamic import() would bypass.
       /* eslint-disable @typescript-eslint/no-require-imports -- lazy load, see above */
       const { loadConfig } = require("../config") as typeof import("../config");
-      const { storesFor, blobsFor } = require("../index") as typeof import("../index");
+      const { storesFor, blobsFor, lifecycleStoresFor } = require("../index") as typeof import("../index");
       /* eslint-enable @typescript-eslint/no-require-imports */
       const config = loadConfig();
       if (config.storage.kind === "memory") return undefined;
-      return { stores: await storesFor(config), blobs: await blobsFor(config) };
+      return { stores: await storesFor(config), blobs: await blobsFor(config), collections: lifecycleCollections(await lifecycleStoresFor(config)) };
     },
     writeFile: (path, data) => writeFileSync(path, data, { mode: 0o600 }),
     clock: { now: () => new Date() },

@@ -11,6 +11,7 @@ import AdmZip from "adm-zip";
 import type { AuditEvent, Case, Incident, Subject, Surface } from "../../../core/src/domain";
 import { classifyQuery } from "../../../core/src/normalise";
 import type { BlobStore } from "../ports/blobs";
+import type { LifecycleStores } from "../ports/lifecycle";
 import type { Stores } from "../ports/stores";
 import type { Clock, IdGenerator, Logger } from "../ports/system";
 
@@ -22,6 +23,19 @@ export interface SubjectRecordSource {
 /** A store of records kept per register entry (the portal's recorded contact). */
 export interface EntryRecordSource {
   listByEntry(entryId: string): Promise<object[]>;
+}
+
+/** The lifecycle's records about a subject, by the file name each goes to in the archive. */
+export function lifecycleCollections(stores: Pick<LifecycleStores, "warnings" | "immediateRestrictions" | "contacts" | "reviews" | "appeals" | "letters" | "retention">): Record<string, SubjectRecordSource> {
+  return {
+    warnings: stores.warnings,
+    "immediate-restrictions": stores.immediateRestrictions,
+    "recorded-contact": stores.contacts,
+    reviews: stores.reviews,
+    appeals: stores.appeals,
+    letters: stores.letters,
+    retention: stores.retention,
+  };
 }
 
 export interface SubjectAccessDeps {
