@@ -21,6 +21,8 @@ export type EmailCategory = (typeof EMAIL_CATEGORIES)[number]["id"];
 
 export const DESCRIPTION_MAX = 10_000;
 const CONTACT_SUMMARY_MAX = 200;
+/** The incident API's limit on a contact's note. */
+const CONTACT_NOTE_MAX = 500;
 
 export interface ReportDraft {
   category: EmailCategory;
@@ -76,9 +78,11 @@ export async function collectEvidence(message: ReadMessage): Promise<Evidence> {
   return { bytes: new TextEncoder().encode(lines.join("\r\n")), contentType: "text/plain", fileName: evidenceName(message, "txt"), kind: "text" };
 }
 
-/** One line for the persistent-contact log: when, and the subject line (cut short). */
-export function contactSummary(message: ReadMessage): string {
-  return shorten(`Email: ${message.subject.trim() || "(no subject)"}`, CONTACT_SUMMARY_MAX);
+/** The persistent-contact log's note: the subject line (cut short) and, for an email added to an existing
+ * report, what the reporter said about it (the report's own description covers the first). */
+export function contactSummary(message: ReadMessage, said?: string): string {
+  const line = shorten(`Email: ${message.subject.trim() || "(no subject)"}`, CONTACT_SUMMARY_MAX);
+  return said?.trim() ? shorten(`${line} — ${said.trim()}`, CONTACT_NOTE_MAX) : line;
 }
 
 export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: MailAddress, subjectId: string | undefined, multiContact: boolean, now: Date): NewIncident {
@@ -101,7 +105,7 @@ export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: 
     description: draft.description.trim() ? description : received,
     hateIncident: draft.hateIncident || draft.category === "hate-incident",
     immediateAction: "none",
-    ...(multiContact ? { contacts: [{ at: occurredAt, channel: "email" as const, summary: contactSummary(message) }] } : {}),
+    ...(multiContact ? { contacts: [{ at: occurredAt, channel: "email" as const, summary: contactSummary(message, draft.addToReportId ? draft.description : undefined) }] } : {}),
   };
 }
 

@@ -202,7 +202,7 @@ export function ReportView({ api, multiContactCategories, defaultServiceArea, on
         </Select>
       </Field>
       {canAddToOpen && (
-        <Field label={`You already have a report of persistent contact from this sender (${openReport.reference}${openReport.contactCount ? `, ${openReport.contactCount} contacts` : ""})`}>
+        <Field label={`You already have a report of persistent contact from this sender (${openReport.reference}${openReport.contactCount ? `, ${openReport.contactCount} contact${openReport.contactCount === 1 ? "" : "s"} so far` : ""})`}>
           <RadioGroup value={addToOpen} onChange={(_, d) => setAddToOpen(d.value as "add" | "new")}>
             <Radio value="add" label={`Add this email to ${openReport.reference}`} />
             <Radio value="new" label="Start a new report" />

@@ -123,7 +123,7 @@ describe("Report this email (office-addin-mock and the incident API)", () => {
           assert.equal(two.reference, one.reference);
           assert.equal(two.contactCount, 2);
           const incident = (await t.stores.incidents.get(one.incidentId))!;
-          assert.deepEqual(incident.contacts?.map((c) => c.summary), ["Email: Email one", "Email: Email two"]);
+          assert.deepEqual(incident.contacts?.map((c) => c.summary), ["Email: Email one", "Email: Email two — The fifth email today about the same closed matter."]);
           assert.equal(incident.evidence.length, 2, "both emails are attached");
         } else {
           assert.equal(multi, null);
