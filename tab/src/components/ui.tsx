@@ -11,8 +11,9 @@ const useStyles = makeStyles({
     lineHeight: tokens.lineHeightHero700,
     fontWeight: tokens.fontWeightSemibold,
     margin: `0 0 ${tokens.spacingVerticalL}`,
+    // Focus moves here when a page opens (for screen readers); it is not a control, so no focus ring.
     ":focus": { outline: "none" },
-    ":focus-visible": { outline: `2px solid ${tokens.colorStrokeFocus2}`, outlineOffset: "2px" },
+    ":focus-visible": { outline: "none" },
   },
   lead: { fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400, marginTop: 0, maxWidth: "46rem" },
   summary: { marginBottom: tokens.spacingVerticalL },

@@ -19,6 +19,9 @@ import { bindPolicy } from "../../../bot/src/policyBinding";
 import type { Stores } from "../../../bot/src/ports/stores";
 import { getPreset } from "../../../core/src/policy/presets";
 import { seedDemoData } from "../../../scripts/demo/demoData";
+import { seedDemoPanel } from "../../../scripts/demo/panel";
+import { createMemoryBotStores } from "../../../bot/src/adapters/memory/bot";
+import { MemoryBlobStore } from "../../../bot/src/adapters/memory/blobs";
 import { buildTab } from "../../../tab/scripts/build";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -56,9 +59,15 @@ export async function startPortalServer(over: Partial<AppDeps> = {}, preset = "d
   const today = new Date().toISOString().slice(0, 10);
   await seedDemoData(stores, today, (id) => stores.register.markChanged(id, new Date().toISOString()));
   const issuer = await createLocalIssuer(TENANT, AUDIENCE);
+  const profile = getPreset(preset)!;
+  // The fictional decision body (Charlie Chair and the Panel personas), as npm start seats it.
+  const botStores = createMemoryBotStores();
+  await seedDemoPanel(botStores.decisionBody, profile, new Date().toISOString());
   const app = createApp({
     stores,
-    policy: bindPolicy(getPreset(preset)!),
+    botStores,
+    blobs: new MemoryBlobStore(),
+    policy: bindPolicy(profile),
     tokens: new TokenValidator({ tenantId: TENANT, audiences: [AUDIENCE], issuers: [issuer.issuer], requiredScope: "access_as_user", roleGroups: {}, keys: { jwks: issuer.jwks } }),
     clock: systemClock,
     ids: uuidIds,
@@ -87,7 +96,7 @@ export async function startPortalServer(over: Partial<AppDeps> = {}, preset = "d
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=en-GB"],
   });
 }
 
