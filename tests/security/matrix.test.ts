@@ -20,12 +20,14 @@ import {
 import { entryViewFor } from "../../core/src/rules/access";
 import { getPreset } from "../../core/src/index";
 import { ROLES, type Caller, type Role } from "../../core/src/domain";
+import { CARD_ACTION_PERMISSIONS, type Verb } from "../../bot/src/adapters/teams/actions";
 import { exampleBody, fillPath, hintsFor, paramValue } from "./support/routes";
 import {
   DORSET_SENSITIVE_ROLES,
   DORSET_VIEWS,
   listRoutes,
   mayShow,
+  principalId,
   SECRET_KINDS,
   startWorld,
   TIER_KEYS,
@@ -35,6 +37,23 @@ import {
 } from "./support/world";
 
 const ROUTES = listRoutes();
+const CARD_VERBS = Object.keys(CARD_ACTION_PERMISSIONS) as Verb[];
+
+/** One card payload that fits every action (unknown fields are ignored), about one tier's subject. */
+function cardData(tier: TierSeed): Record<string, unknown> {
+  return {
+    key: "matrix-card-key-0001", caseId: tier.case.id, incidentId: tier.incident.id, subjectId: tier.subject.id, memberId: principalId("panel-member"),
+    query: tier.subject.kind === "premises" ? tier.secrets.name : tier.secrets.email, choice: "add-medium", excluded: false, healthConsidered: true,
+    reason: "Lives on the same street.", summary: "Summary for the panel.", rationale: "Reasons given.", description: "What happened, in plain words.",
+  };
+}
+
+/** A card action as the Teams bot runs it, for a principal (anonymous: Teams knows them, CALM does not). */
+function runCard(w: World, p: Principal, verb: Verb, data: unknown) {
+  const tenantId = "11111111-1111-4111-8111-111111111111";
+  const caller = p === "anonymous" ? undefined : { id: principalId(p), tenantId, displayName: `Test ${p}`, roles: [p], serviceAreas: [] };
+  return w.t.app.services.teams.actions.run({ identity: { aadObjectId: principalId(p), channelUserId: `29:${p}`, tenantId }, caller, conversationType: "personal" }, verb, data);
+}
 const ruleOf = (id: PermissionId): PermissionRule => PERMISSIONS[id];
 
 /** Routes that authenticate their callers themselves (auth: "none" but not public data): the bot endpoint,
@@ -266,9 +285,49 @@ describe("security: authorisation matrix", function () {
     });
   });
 
-  describe("card actions (Teams bot)", () => {
-    it("TODO: card actions are not in bot/src/adapters/teams yet; the matrix covers them once they are", function () {
-      this.skip();
+  describe("every card action (Teams bot) as every principal", () => {
+    let w: World;
+    before(async () => {
+      w = await startWorld();
     });
+    after(() => w?.stop());
+
+    it(`the card action table names ${CARD_VERBS.length} actions, each with a permission from the table or none on purpose`, () => {
+      for (const verb of CARD_VERBS) {
+        const permission = CARD_ACTION_PERMISSIONS[verb];
+        if (permission !== undefined) assert.ok(isPermissionId(permission), `${verb} names ${permission}`);
+        else assert.ok(["welcome", "refresh"].includes(verb), `${verb} has no permission: only welcome and refresh may`);
+      }
+    });
+
+    for (const verb of CARD_VERBS) {
+      it(`${verb} (${CARD_ACTION_PERMISSIONS[verb] ?? "no permission"}): refused with FORBIDDEN exactly where the table says, and never shows more than the tier`, async () => {
+        const wrong: string[] = [];
+        for (const p of PRINCIPALS) {
+          for (const tier of w.tiers) {
+            const result = await runCard(w, p, verb, cardData(tier));
+            const text = JSON.stringify(result.card);
+            if (/Code: INTERNAL_ERROR/.test(text)) wrong.push(`${p} × ${tier.key}: a surprise error`);
+            const permission = CARD_ACTION_PERMISSIONS[verb];
+            const refused = /Code: FORBIDDEN/.test(text);
+            if (p !== "anonymous" && permission !== undefined) {
+              const expected = expectedOutcome(permission, p);
+              if (expected === "forbidden" && !refused) wrong.push(`${p}: not refused`);
+              if (expected === "allowed" && refused) wrong.push(`${p}: refused`);
+            }
+            const lower = text.toLowerCase();
+            const sent = JSON.stringify(cardData(tier)).toLowerCase();
+            for (const other of w.tiers) {
+              for (const kind of SECRET_KINDS) {
+                const secret = other.secrets[kind].toLowerCase();
+                const allowedToSee = p !== "anonymous" && mayShow(p, other.key, kind);
+                if (!allowedToSee && !sent.includes(secret) && lower.includes(secret)) wrong.push(`${p} asking about ${tier.key} was shown the ${other.key} subject's ${kind}`);
+              }
+            }
+          }
+        }
+        assert.deepEqual([...new Set(wrong)], [], `${verb}:\n  ${[...new Set(wrong)].join("\n  ")}`);
+      });
+    }
   });
 });

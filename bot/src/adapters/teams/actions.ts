@@ -366,6 +366,12 @@ export class CalmActions {
   }
 
   async refresh(turn: Turn, data: { caseId: string }): Promise<ActionResult> {
+    // The channel's view of a case belongs in the channel it was posted to. From a personal or group chat, someone
+    // who may not read cases gets no case details for a case id they send (issue 8: found by the authorisation
+    // matrix, tests/security/matrix.test.ts).
+    if (turn.conversationType !== "channel" && !(turn.caller && allows("cases.read", turn.caller))) {
+      return problemCard("Open this case in its channel", "Cases are shown in the decision body's channel, where they were posted. Nothing was changed.", "CASE_NOT_SHOWN_HERE");
+    }
     return this.caseCard(turn.caller, data.caseId);
   }
 
