@@ -9,6 +9,7 @@ import path from "node:path";
 import { startAzurite, type RunningAzurite } from "./lib/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { seedDemoData } from "./demo/demoData";
+import { seedLifecycleDemo } from "./demo/lifecycleDemo";
 // The Graph simulator lives in the test tree (it is a test double of Microsoft Graph); locally it is the tenant.
 import { startGraphSimulator, type GraphSimulator } from "../tests/support/graphSimulator/server";
 import { seedDemoTenant, type DemoTenant } from "../tests/support/graphSimulator/seed";
@@ -133,6 +134,10 @@ async function main(): Promise<void> {
   const today = new Date().toISOString().slice(0, 10);
   const { seeded } = await seedDemoData(stores, today, (id) => stores.register.markChanged(id, new Date().toISOString()));
   say(seeded ? "Loaded the fictional demo data (5 subjects, 4 register entries, 2 incidents)." : "Demo data already loaded.");
+  // The lifecycle's demo history (issue 7): a warning, a review and appeals decided, a divert, so every letter type
+  // can be produced for the demo people.
+  const history = await seedLifecycleDemo({ stores, connectionString: azurite.connectionString, tablePrefix: "calm", preset, today });
+  if (history.seeded) say(`Loaded the lifecycle demo history (a warning, a review, appeals, an email divert).${history.notes.length ? ` ${history.notes.join(" ")}` : ""}`);
 
   // The Outlook add-in's pages (addin/dist), built only when their sources are newer than the last build.
   await buildAddinIfStale().catch((error: unknown) => {
