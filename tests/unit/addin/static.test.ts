@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { buildAddinIfStale } from "../../../addin/scripts/build";
 import { startTestApp, type TestApp } from "../../support/testApp";
+import { staticPages } from "../../../bot/src/adapters/http/staticPages";
 
 describe("The add-in's pages as served at /addin/", function () {
   this.timeout(60_000);
@@ -46,6 +47,16 @@ describe("The add-in's pages as served at /addin/", function () {
       assert.equal(bytes.readUInt32BE(16), size);
     });
   }
+
+  it("serves the local Outlook stand-in only where local sign-in is on", async () => {
+    for (const page of ["/addin/dev.html", "/addin/dev-pane.html"]) assert.equal((await fetch(`${t.url}${page}`)).status, 404, page);
+    const local = await startTestApp({ staticFallback: staticPages({ devSignIn: true }) });
+    try {
+      for (const page of ["/addin/dev.html", "/addin/dev-pane.html"]) assert.equal((await fetch(`${local.url}${page}`)).status, 200, page);
+    } finally {
+      await local.stop();
+    }
+  });
 
   it("still caches the hashed bundles for a year", async () => {
     const html = await (await fetch(`${t.url}/addin/taskpane.html`)).text();

@@ -73,6 +73,8 @@ export function staticPages(options: StaticOptions): (req: IncomingMessage, res:
         res.end();
         return true;
       }
+      // The add-in's local Outlook stand-in (dev.html, dev-pane.html) exists only where local sign-in is on.
+      if (mount === "/addin" && !options.devSignIn && /^\/dev(-pane)?\.html$/.test(url.pathname.slice(mount.length))) return false;
       let file = resolveInside(folder, url.pathname.slice(mount.length));
       if (!file) return false;
       if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, "index.html");
