@@ -11,15 +11,25 @@ import { createLogger } from "../../bot/src/adapters/system/logger";
 import type { Route } from "../../bot/src/adapters/http/router";
 import { expectedOutcome, PRINCIPALS, type Principal } from "../../bot/src/services/permissions";
 import { countWrites, type WriteCounter } from "./support/countingStores";
-import { hostileString, jsonBodyArb, paramArb, pct, rawBodyArb, type FuzzBody } from "./support/hostile";
+import { HOSTILE_STRINGS, hostileString, hostileValue, jsonBodyArb, paramArb, pct, rawBodyArb, type FuzzBody } from "./support/hostile";
 import { hintsFor, paramsOf, paramValue } from "./support/routes";
-import { listRoutes, send, startWorld, type World } from "./support/world";
+import { listRoutes, principalId, send, SECRET_KINDS, startWorld, type World } from "./support/world";
+import { CARD_ACTION_PERMISSIONS, type Verb } from "../../bot/src/adapters/teams/actions";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const TOTAL = Number(process.env.FUZZ_RUNS ?? 10_000);
 const ROUTES = listRoutes();
-const PER_ROUTE = Math.max(25, Math.ceil(TOTAL / ROUTES.length));
+const CARD_VERBS = Object.keys(CARD_ACTION_PERMISSIONS) as Verb[];
+/** Every route and every card action gets an equal share, plus one share of made-up card actions. */
+const PER_ROUTE = Math.max(25, Math.ceil(TOTAL / (ROUTES.length + CARD_VERBS.length + 1)));
 const STABLE_CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$/;
+
+/** fast-check's own report repeats the whole counterexample (paths can be 20 KB): keep it readable. */
+function shortReport(details: fc.RunDetails<unknown>): Promise<void> {
+  if (!details.failed) return Promise.resolve();
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  throw new Error(`seed ${details.seed}, path "${details.counterexamplePath ?? ""}" (rerun with FUZZ_SEED=${SEED}): ${cause.slice(0, 600)}`);
+}
 
 interface FuzzRequest {
   principal: Principal;
@@ -110,20 +120,56 @@ describe("security: fuzzing every route with hostile input", function () {
           seed: SEED + index,
           numRuns: PER_ROUTE,
           endOnFailure: true,
-          // fast-check's own report repeats the whole counterexample (paths can be 20 KB): keep it readable.
-          asyncReporter: (details) => {
-            if (!details.failed) return Promise.resolve();
-            const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-            throw new Error(`seed ${details.seed}, path "${details.counterexamplePath ?? ""}" (rerun with FUZZ_SEED=${SEED}): ${cause.slice(0, 600)}`);
-          },
+          asyncReporter: shortReport,
         },
+      );
+    });
+  });
+
+  /** Hostile card data: the payload a forged or stale Adaptive Card could carry. */
+  const cardDataArb = (w: World): fc.Arbitrary<unknown> => {
+    const t = w.tiers[2]!;
+    const base: Record<string, unknown> = { key: "fuzz-card-key-0001", caseId: t.case.id, incidentId: t.incident.id, subjectId: t.subject.id, memberId: principalId("panel-member"), query: t.secrets.email, choice: "add-medium", excluded: false, reason: "x" };
+    return fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(base), "for", "witness1Name", "description", "hateIncident", "occurredDate", "papersUrl"), hostileValue).map(([k, v]) => ({ ...base, [k]: v })) },
+      { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS).map((s) => Object.fromEntries(Object.keys(base).map((k) => [k, s]))) },
+      { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+      { weight: 1, arbitrary: fc.constantFrom(undefined, null, 42, "string", [], { __proto__: { admin: true } }, { constructor: { prototype: { roles: ["register-admin"] } } }) },
+    );
+  };
+
+  const cardTargets: (Verb | "made-up")[] = [...CARD_VERBS, "made-up"];
+  cardTargets.forEach((target, index) => {
+    it(`card action ${target}: ${PER_ROUTE} hostile payloads, always a card, never a surprise, nothing stored when refused`, async () => {
+      const verbArb: fc.Arbitrary<unknown> = target === "made-up"
+        ? fc.oneof(hostileString, fc.constantFrom("constructor", "__proto__", "toString", "VOTE", "vote ", "refresh\u0000", 7, null, undefined))
+        : fc.constant(target);
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...PRINCIPALS), verbArb, cardDataArb(w), fc.constantFrom("personal", "channel", "groupChat"), async (p, verb, data, conversationType) => {
+          const before = writes.records();
+          const tenantId = "11111111-1111-4111-8111-111111111111";
+          const caller = p === "anonymous" ? undefined : { id: principalId(p), tenantId, displayName: `Fuzz ${p}`, roles: [p], serviceAreas: [] };
+          const result = await w.t.app.services.teams.actions.run({ identity: { aadObjectId: principalId(p), channelUserId: `29:${p}`, tenantId }, caller, conversationType: conversationType }, verb, data);
+          sent += 1;
+          const text = JSON.stringify(result.card);
+          assert.ok(text.length > 20, "an answer card");
+          assert.doesNotMatch(text, /Code: INTERNAL_ERROR/, `${String(verb)} as ${p}: a surprise`);
+          const code = /Code: ([A-Z_]+)/.exec(text)?.[1];
+          if (code && ["FORBIDDEN", "CARD_DATA_INVALID", "CARD_ACTION_UNKNOWN"].includes(code)) {
+            assert.equal(writes.records() - before, 0, `${String(verb)} as ${p} was refused (${code}) but wrote ${writes.log().slice(-3).join(", ")}`);
+          }
+          // In a channel, a refresh shows the card as it was posted there (its members already see it); elsewhere,
+          // someone CALM does not know sees nothing about anyone.
+          if (p === "anonymous" && conversationType !== "channel") for (const kind of SECRET_KINDS) assert.ok(!text.includes(w.tiers[2]!.secrets[kind]) || JSON.stringify(data ?? null).includes(w.tiers[2]!.secrets[kind]), `someone CALM does not know was shown ${kind}`);
+        }),
+        { seed: SEED + 1000 + index, numRuns: PER_ROUTE, endOnFailure: true, asyncReporter: shortReport },
       );
     });
   });
 
   it("nothing crashed and nothing reached the server's 'unhandled' path", () => {
     assert.deepEqual(crashes, []);
-    const unhandled = logs.filter((l) => l.includes("\"http.unhandled\""));
+    const unhandled = logs.filter((l) => l.includes("\"http.unhandled\"") || l.includes("\"bot.action_failed\""));
     assert.deepEqual(unhandled, [], "a request reached a surprise error (500)");
   });
 
@@ -132,10 +178,10 @@ describe("security: fuzzing every route with hostile input", function () {
     assert.equal(health.status, 200);
     const check = await w.stores.audit.verify();
     assert.ok(check.intact, JSON.stringify(check.problems.slice(0, 3)));
-    assert.ok(sent >= Math.min(TOTAL, PER_ROUTE * ROUTES.length), `sent ${sent}`);
+    assert.ok(sent >= TOTAL, `sent ${sent} of ${TOTAL}`);
     const seconds = (Date.now() - started) / 1000;
     const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b).map(([st, n]) => `${st}×${n}`).join(" ");
-    process.stdout.write(`      fuzz: ${sent} requests over ${ROUTES.length} routes in ${seconds.toFixed(1)} s (seed ${SEED}): ${byStatus}\n`);
+    process.stdout.write(`      fuzz: ${sent} inputs over ${ROUTES.length} routes and ${CARD_VERBS.length} card actions in ${seconds.toFixed(1)} s (seed ${SEED}): ${byStatus}\n`);
     // Most routes must have had requests get past the schema into the handler, or the fuzz proved little.
     const shallow = ROUTES.filter((r) => !handled.has(r.id)).map((r) => r.id);
     assert.ok(shallow.length <= Math.floor(ROUTES.length / 5), `requests never got past the schema on: ${shallow.join(", ")}`);
