@@ -5,7 +5,7 @@
 // the policy allows it (East Suffolk 4.2: profile incidentReports.multiContactCategories).
 import { shorten } from "../addresses";
 import type { Api, IncidentSummary, NewIncident } from "../api";
-import { bodyText, internetHeaders, messageAsEml, stillOpen, type MailAddress, type ReadMessage } from "../outlook";
+import { bodyText, internetHeaders, mailboxUser, messageAsEml, stillOpen, type MailAddress, type ReadMessage } from "../outlook";
 import { formatDateTime } from "../words";
 
 /** Categories that fit an email, in the words staff use (domain.ts INCIDENT_CATEGORIES). */
@@ -85,7 +85,7 @@ export function contactSummary(message: ReadMessage, said?: string): string {
   return said?.trim() ? shorten(`${line} — ${said.trim()}`, CONTACT_NOTE_MAX) : line;
 }
 
-export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: MailAddress, subjectId: string | undefined, multiContact: boolean, now: Date): NewIncident {
+export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: MailAddress, subjectId: string | undefined, multiContact: boolean, now: Date, mailbox?: string): NewIncident {
   // When the email arrived. Without a usable date, a minute ago: the server refuses a time in its future, and
   // this machine's clock may run a little ahead of it.
   const occurredAt = message.receivedAt && !Number.isNaN(Date.parse(message.receivedAt)) && Date.parse(message.receivedAt) <= now.getTime()
@@ -98,7 +98,8 @@ export function buildIncident(message: ReadMessage, draft: ReportDraft, sender: 
       ? { existingId: subjectId }
       : { new: { kind: "person", displayName: shorten(sender.displayName || sender.emailAddress, 200), emails: [sender.emailAddress] } },
     occurredAt,
-    location: "Email",
+    // Where it happened: the mailbox it arrived in (staff or a shared inbox), which says who it was aimed at.
+    location: mailbox ? `the mailbox ${mailbox}` : "an email inbox",
     channel: "email",
     serviceArea: draft.serviceArea.trim(),
     category: draft.category,
@@ -142,20 +143,21 @@ export async function fileReport(
     return { ok: false, code: "EMAIL_CHANGED", message: "You moved to another email before the report was sent. Open the email you want to report and choose Report this email again.", fieldErrors: [] };
   }
   const multiContact = !!input.multiContactCategories?.includes(draft.category);
+  const mailbox = mailboxUser()?.emailAddress || undefined;
   let incidentId: string;
   let reference: string;
   let contactCount: number | undefined;
   let whatHappensNext: string[] = [];
   const addedToExisting = multiContact && !!draft.addToReportId;
   if (addedToExisting) {
-    const incident = buildIncident(message, draft, sender, input.subjectId, true, input.now);
+    const incident = buildIncident(message, draft, sender, input.subjectId, true, input.now, mailbox);
     const added = await api.addContacts(draft.addToReportId!, incident.contacts!, input.idempotencyKey);
     if (!added.ok) return { ok: false, code: added.code, message: added.message, fieldErrors: added.errors ?? [] };
     incidentId = added.value.incident.id;
     reference = added.value.incident.reference;
     contactCount = added.value.incident.contactCount;
   } else {
-    const created = await api.createIncident(buildIncident(message, draft, sender, input.subjectId, multiContact, input.now), input.idempotencyKey);
+    const created = await api.createIncident(buildIncident(message, draft, sender, input.subjectId, multiContact, input.now, mailbox), input.idempotencyKey);
     if (!created.ok) return { ok: false, code: created.code, message: created.message, fieldErrors: created.errors ?? [] };
     incidentId = created.value.incident.id;
     reference = created.value.incident.reference;

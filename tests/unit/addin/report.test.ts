@@ -54,6 +54,7 @@ describe("Report this email (office-addin-mock and the incident API)", () => {
         assert.equal(incident.subjectId, alexId);
         assert.equal(incident.reporter.id, REPORTER, "the reporter is the signed-in mailbox user");
         assert.equal(incident.channel, "email");
+        assert.equal(incident.location, "the mailbox ola.officer@calm-demo.example", "the mailbox it arrived in");
         assert.equal(incident.occurredAt, "2026-11-23T09:30:00.000Z", "when the email arrived");
         assert.match(incident.description, /^Called me useless/);
         assert.match(incident.description, /Reported from Outlook: an email received 23 November 2026 at 9:30am, subject "You are useless"/);
