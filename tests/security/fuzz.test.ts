@@ -25,7 +25,7 @@ const PER_ROUTE = Math.max(25, Math.ceil(TOTAL / (ROUTES.length + CARD_VERBS.len
 const STABLE_CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$/;
 
 /** fast-check's own report repeats the whole counterexample (paths can be 20 KB): keep it readable. */
-function shortReport(details: fc.RunDetails<unknown>): Promise<void> {
+function shortReport<Ts>(details: fc.RunDetails<Ts>): Promise<void> {
   if (!details.failed) return Promise.resolve();
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   throw new Error(`seed ${details.seed}, path "${details.counterexamplePath ?? ""}" (rerun with FUZZ_SEED=${SEED}): ${cause.slice(0, 600)}`);
