@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   // Security and privacy (issue 8).
   "audit.verify": { audience: ["auditor", "register-admin"], description: "Auditors (the Information Asset Owner, the DPO) and register administrators may check that the audit log's hash chain is intact." },
   "sar.export": { audience: ["auditor"], beyondTier: "A subject access export must hold everything about the person, whatever anyone's tier.", description: "Auditors (the DPO) may export everything CALM holds about one person for a subject access request; the export is itself audited." },
+  "addin.wellKnown": { audience: "public", description: "Anyone may read which add-in scripts this origin allows to use single sign-on (Office's well-known URI for event-based add-ins)." },
   "addin.use": { audience: STAFF, description: "Anyone with a CALM role may use the Outlook add-in: it reads the register's name, the reasons offered for sending anyway, and finds their own open persistent-contact report on a sender." },
   "addin.recipients.check": { audience: STAFF, rateLimit: "senders", description: "Anyone with a CALM role may check, while writing an email, whether a recipient has a contact restriction and who their single point of contact is; each sees only their tier." },
   "addin.sendAnyway": { audience: STAFF, description: "Anyone with a CALM role may send to a recipient with a contact restriction after giving a reason; the reason is audited against the entry." },

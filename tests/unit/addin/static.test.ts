@@ -58,6 +58,16 @@ describe("The add-in's pages as served at /addin/", function () {
     }
   });
 
+  it("lists commands.js at Office's well-known URI, so classic Outlook's event runtime may use SSO", async () => {
+    const local = await fetch(`${t.url}/.well-known/microsoft-officeaddins-allowed.json`);
+    assert.equal(local.status, 200);
+    assert.deepEqual(await local.json(), { allowed: [`${t.url}/addin/commands.js`] });
+    const published = await fetch(`${t.url}/.well-known/microsoft-officeaddins-allowed.json`, { headers: { "x-forwarded-host": "calm.example.org", "x-forwarded-proto": "https" } });
+    assert.deepEqual(await published.json(), { allowed: ["https://calm.example.org/addin/commands.js"] });
+    const odd = await fetch(`${t.url}/.well-known/microsoft-officeaddins-allowed.json`, { headers: { "x-forwarded-host": "evil\"host/x" } });
+    assert.equal(odd.status, 400);
+  });
+
   it("still caches the hashed bundles for a year", async () => {
     const html = await (await fetch(`${t.url}/addin/taskpane.html`)).text();
     const bundle = /src="(\/addin\/assets\/taskpane-[\w-]+\.js)"/.exec(html)![1]!;

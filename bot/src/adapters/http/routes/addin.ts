@@ -35,6 +35,24 @@ export function addinRoutes(deps: {
   multiContactCategories: readonly IncidentCategory[] | null;
 }): Route[] {
   return [
+    // Classic Outlook on Windows runs commands.js in a JavaScript-only runtime with no page; Office lets it use
+    // SSO (and call this server) only if the origin lists the script here ("Use SSO or CORS in your event-based
+    // Outlook add-in": a well-known URI at the origin's root). The origin is the one the request came to.
+    defineRoute({
+      id: "addin.wellKnown",
+      method: "GET",
+      path: "/.well-known/microsoft-officeaddins-allowed.json",
+      permission: "addin.wellKnown",
+      auth: "none",
+      async handler({ headers }) {
+        const host = String(headers["x-forwarded-host"] ?? headers.host ?? "").split(",")[0]!.trim().toLowerCase();
+        if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(host)) throw new HttpError(400, "HOST_INVALID", "The request did not say which host it was for. Use the address CALM is published at.");
+        const forwarded = String(headers["x-forwarded-proto"] ?? "").split(",")[0]!.trim().toLowerCase();
+        const loopback = /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host);
+        const proto = forwarded === "http" || forwarded === "https" ? forwarded : loopback ? "http" : "https";
+        return { status: 200, json: { allowed: [`${proto}://${host}/addin/commands.js`] } };
+      },
+    }),
     defineRoute({
       id: "addin.settings",
       method: "GET",
