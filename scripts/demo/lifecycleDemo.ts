@@ -54,6 +54,15 @@ export async function seedLifecycleDemo(input: { stores: Stores; connectionStrin
     },
     { intervalMs: 60_000, instanceId: "demo-seed" },
   );
+  const notes = await seedLifecycleHistory(service, stores, today);
+  await lifecycle.settings.create({ id: MARKER, value: today, updatedAt: new Date().toISOString() });
+  return { seeded: true, notes };
+}
+
+/** The demo history, written through a lifecycle service (npm start's over the table stores; the browser tests'
+ * over the app's own). Returns notes on steps the policy did not allow. */
+export async function seedLifecycleHistory(service: LifecycleService, stores: Stores, today: string): Promise<string[]> {
+  const profile = service.ctx.profile;
   const officer = persona("Ola Officer");
   const admin = persona("Ada Admin");
   const chair = persona("Charlie Chair");
@@ -122,6 +131,5 @@ export async function seedLifecycleDemo(input: { stores: Stores; connectionStrin
   }
   await step("Appeal on CAL-0002", () => service.appeals.receive(admin, "demo-entry-0002", { receivedOn: today, grounds: "I was not given a chance to explain what happened at the inspection." }));
 
-  await lifecycle.settings.create({ id: MARKER, value: today, updatedAt: new Date().toISOString() });
-  return { seeded: true, notes };
+  return notes;
 }
