@@ -3,6 +3,7 @@
 // and its plain-English message, ready to show.
 import type {
   AuditTrail,
+  AuditVerification,
   CaseView,
   CloseResponse,
   EntryPanel,
@@ -154,6 +155,14 @@ export class ApiClient {
   auditTrail = (target: { subjectId: string } | { reference: string }) => this.json<AuditTrail>("POST", "/api/portal/audit", { json: target });
   settings = () => this.json<Settings>("GET", "/api/portal/settings");
   explain = (input: { decided: string; category?: string; notified?: string; appealReceived?: string }) => this.json<Explanation>("POST", "/api/portal/settings/explain", { json: input });
+
+  // Security and privacy (issue 8): is the audit log intact; one archive of everything held about a person.
+  auditChain = (fresh = false) => this.json<AuditVerification>("GET", `/api/audit/verify${fresh ? "?fresh=1" : ""}`);
+  subjectAccessExport = async (subject: string): Promise<{ blob: Blob; fileName: string; sha256: string }> => {
+    const res = await this.send("POST", "/api/sar/export", { json: { subject } });
+    const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
+    return { blob: await res.blob(), fileName: name ?? "calm-subject-access.zip", sha256: res.headers.get("x-calm-sha256") ?? "" };
+  };
 
   // Look-up (the same as the bot's)
   lookup = (query: string) => this.json<{ matches: LookupMatch[] }>("POST", "/api/lookup", { json: { query } });

@@ -5,6 +5,7 @@ import type { ProfileSection } from "../../../core/src/policy/describe";
 export type { EntryCardModel } from "../../../core/src/present/entryCard";
 export type { EntryPanel, RegisterQuery, RegisterRow, RestrictionInput, SubjectPage, WorkSection } from "../../../bot/src/services/portal/portal";
 export type { TimelineItem } from "../../../bot/src/services/portal/timeline";
+export type { AuditChainProblem, AuditVerification } from "../../../bot/src/ports/stores";
 export type { Case, DecisionOutcome, Incident, Restriction, RiskLevel };
 
 export interface Persona {

@@ -6,6 +6,7 @@ import type { AuditTrail } from "../api/types";
 import { usePortal } from "../app/context";
 import { DataTable } from "../components/DataTable";
 import { ErrorSummary, formatWhen, Loading, PageTitle, Problem, type FieldProblem } from "../components/ui";
+import { AuditChainPanel, SubjectAccessPanel } from "./AuditChain";
 
 const useStyles = makeStyles({
   form: { display: "flex", gap: tokens.spacingHorizontalM, alignItems: "flex-end", flexWrap: "wrap", marginBottom: tokens.spacingVerticalL },
@@ -15,7 +16,7 @@ const useStyles = makeStyles({
 });
 
 export function AuditPage({ subjectId }: { subjectId?: string }) {
-  const { api } = usePortal();
+  const { api, meta } = usePortal();
   const styles = useStyles();
   const [reference, setReference] = useState("");
   const [trail, setTrail] = useState<AuditTrail | undefined>();
@@ -53,6 +54,8 @@ export function AuditPage({ subjectId }: { subjectId?: string }) {
   return (
     <>
       <PageTitle lead="Every look-up, view, change, letter and decision is recorded. Opening this trail is recorded too.">Audit trail</PageTitle>
+      <AuditChainPanel />
+      {meta.can["sar.export"] ? <SubjectAccessPanel /> : null}
       <ErrorSummary problems={problems} />
       <form className={styles.form} noValidate onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <Field className={styles.grow} label="Register reference" hint="For example CAL-0042" validationMessage={problems[0]?.message}>

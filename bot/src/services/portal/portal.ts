@@ -822,7 +822,7 @@ export class PortalService {
     }
     const profile = this.deps.policy.profile;
     const can = Object.fromEntries(
-      ["portal.meta", "register.browse", "register.unlisted", "subjects.read", "restrictions.edit", "contacts.record", "reviews.read", "grants.read", "grants.manage", "audit.subject", "policy.read",
+      ["portal.meta", "register.browse", "register.unlisted", "subjects.read", "restrictions.edit", "contacts.record", "reviews.read", "grants.read", "grants.manage", "audit.subject", "policy.read", "audit.verify", "sar.export",
         "incidents.report", "incidents.read", "cases.read", "cases.refer", "cases.vote", "cases.close", "cases.emergency", "lookup.search"].map((p) => [p, permitted(p, caller)]),
     );
     return {
