@@ -35,14 +35,15 @@ import { MemoryBlobStore } from "./adapters/memory/blobs";
 import type { BlobStore } from "./ports/blobs";
 import type { CaseNotifier } from "./ports/caseNotifier";
 import type { BotStores } from "./ports/conversations";
-import { createTeamsBot, type TeamsBot, type TeamsBotOptions } from "./adapters/teams";
 import { LifecycleService, type SchedulerOptions } from "./services/lifecycle";
 import { lifecycleTimelineSources, lifecycleWorkSections } from "./services/lifecycle/portal";
 import { lifecycleRoutes } from "./adapters/http/routes/lifecycle";
 import { createMemoryLifecycleStores, MemoryChannelNotifier } from "./adapters/memory/lifecycle";
 import { docxLetterWriter, docxReportWriter } from "./adapters/letters";
 import { httpWebhookSender } from "./adapters/webhooks/http";
+import { TeamsChannelNotifier } from "./adapters/teams/lifecycleChannel";
 import type { ChannelNotifier, LifecycleStores, WebhookSender } from "./ports/lifecycle";
+import { createTeamsBot, type TeamsBot, type TeamsBotOptions } from "./adapters/teams";
 
 /** The policy in force, as the server needs it. Built from a profile by policyBinding.ts. */
 export interface PolicyBinding {
@@ -92,9 +93,9 @@ export interface AppDeps {
   /** The Teams bot (issue 3): Bot Framework registration, who is who, and local Playground mode. Without it the
    * bot endpoint is mounted but refuses every activity (no registration to check tokens against). */
   bot?: TeamsBotOptions;
-  /** The lifecycle (issue 7): its stores (default memory), where channel posts and webhooks go (default: kept in
-   * memory; webhooks over HTTPS), and the scheduler, which runs only when `scheduler.enabled` (index.ts turns it
-   * on; tests run it by hand). */
+  /** The lifecycle (issue 7): its stores (default memory), where channel posts and webhooks go (default: the bot's
+   * proactive sender when the bot is registered, else kept in memory; webhooks over HTTPS), and the scheduler,
+   * which runs only when `scheduler.enabled` (index.ts turns it on; tests run it by hand). */
   lifecycle?: {
     stores?: LifecycleStores;
     channel?: ChannelNotifier;
@@ -117,11 +118,11 @@ export interface AppServices {
   portal: PortalService;
   /** Incidents, cases, votes and the register (issue 3); absent when the policy binding carries no profile. */
   casework?: Casework;
-  /** The Teams bot: card actions, the channel notifier and the endpoint (issue 3). */
-  teams: TeamsBot;
   /** Warnings, reviews, appeals, letters, notifications, retention, reports and their scheduler (issue 7);
    * absent when the policy binding carries no profile. */
   lifecycle?: LifecycleService;
+  /** The Teams bot: card actions, the channel notifier and the endpoint (issue 3). */
+  teams: TeamsBot;
 }
 
 export interface App {
@@ -211,6 +212,13 @@ export function createApp(deps: AppDeps): App {
   }
   if (deps.policy.profile) {
     const lc = deps.lifecycle ?? {};
+    const appId = deps.bot?.appId ?? "";
+    // The bot's proactive sender when the bot is registered; otherwise posts are kept in memory (local runs).
+    const channel =
+      lc.channel ??
+      (appId || deps.bot?.proactive
+        ? new TeamsChannelNotifier({ proactive: deps.bot?.proactive ?? ((ref, logic) => services.teams.adapter.continueConversationAsync(appId, ref, logic)), conversations: botStores.conversations, logger: deps.logger })
+        : new MemoryChannelNotifier());
     services.lifecycle = late.lifecycle = new LifecycleService(
       {
         profile: deps.policy.profile,
@@ -223,7 +231,7 @@ export function createApp(deps: AppDeps): App {
         logger: deps.logger,
         letters: docxLetterWriter,
         reports: docxReportWriter,
-        channel: lc.channel ?? new MemoryChannelNotifier(),
+        channel,
         webhooks: lc.webhooks ?? httpWebhookSender,
         subjectChanged: (id) => lookup.subjectChanged(id),
         viewFor: (caller, entry) => deps.policy.viewFor(caller, entry, grants.grantsFor(caller)),

@@ -156,6 +156,15 @@ export class ApiClient {
   settings = () => this.json<Settings>("GET", "/api/portal/settings");
   explain = (input: { decided: string; category?: string; notified?: string; appealReceived?: string }) => this.json<Explanation>("POST", "/api/portal/settings/explain", { json: input });
 
+  // For feature modules with their own typed wrappers (tab/src/api/lifecycle.ts): a JSON call, and a file download.
+  call = <T>(method: string, path: string, json?: unknown, headers?: Record<string, string>) =>
+    this.json<T>(method, path, { ...(json !== undefined ? { json } : {}), ...(headers ? { headers } : {}) });
+  download = async (path: string): Promise<{ blob: Blob; fileName: string }> => {
+    const res = await this.send("GET", path);
+    const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1];
+    return { blob: await res.blob(), fileName: name ?? "calm-download" };
+  };
+
   // Security and privacy (issue 8): is the audit log intact; one archive of everything held about a person.
   auditChain = (fresh = false) => this.json<AuditVerification>("GET", `/api/audit/verify${fresh ? "?fresh=1" : ""}`);
   subjectAccessExport = async (subject: string): Promise<{ blob: Blob; fileName: string; sha256: string }> => {

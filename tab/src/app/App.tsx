@@ -30,6 +30,7 @@ import { AccessPage } from "../pages/Access";
 import { AuditPage } from "../pages/Audit";
 import { SettingsPage } from "../pages/Settings";
 import { ChannelTabSetup } from "../pages/ChannelTabSetup";
+import { LifecyclePage } from "../pages/Lifecycle";
 
 const THEMES = { light: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme } as const;
 const TOKEN_KEY = "calm.portal.token";
@@ -83,12 +84,18 @@ const NAV: NavItem[] = [
   { route: { page: "register" }, label: "Register", permission: "register.browse" },
   { route: { page: "panel" }, label: "Panel workspace", permission: "cases.read" },
   { route: { page: "reviews" }, label: "Reviews and appeals", permission: "reviews.read" },
+  { route: { page: "lifecycle", section: "reviews" }, label: "Review decisions and appeals", permission: "reviews.read" },
+  { route: { page: "lifecycle", section: "letters" }, label: "Letters", permission: "letters.read" },
+  { route: { page: "lifecycle", section: "reports" }, label: "Reports", permission: "reports.read" },
+  { route: { page: "lifecycle", section: "scheduler" }, label: "Scheduler and retention", permission: "scheduler.read" },
   { route: { page: "access" }, label: "Access to the register", permission: "grants.read" },
   { route: { page: "audit" }, label: "Audit trail", permission: "audit.subject" },
   { route: { page: "settings" }, label: "Policy in force", permission: "policy.read" },
 ];
 
 function sameSection(a: Route, b: Route): boolean {
+  // The lifecycle's areas each have their own link; appeals sit under "Review decisions and appeals".
+  if (a.page === "lifecycle" && b.page === "lifecycle") return (a.section ?? "reviews").replace("appeals", "reviews") === (b.section ?? "reviews");
   if (a.page === b.page) return true;
   return (a.page === "subject" && b.page === "register") || (a.page === "case" && b.page === "panel");
 }
@@ -248,6 +255,7 @@ function Pages() {
     case "access": return <AccessPage />;
     case "audit": return <AuditPage subjectId={route.subjectId} />;
     case "settings": return <SettingsPage />;
+    case "lifecycle": return <LifecyclePage section={route.section} />;
     default: return <><PageTitle>Page not found</PageTitle><p>There is nothing at this address. <Link href="#/">Go to the start page</Link>.</p></>;
   }
 }

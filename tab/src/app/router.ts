@@ -13,6 +13,7 @@ export type Route =
   | { page: "access" }
   | { page: "audit"; subjectId?: string }
   | { page: "settings" }
+  | { page: "lifecycle"; section?: string }
   | { page: "not-found" };
 
 export function parseRoute(hash: string): Route {
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
     case "access": return { page: "access" };
     case "audit": return second ? { page: "audit", subjectId: second } : { page: "audit" };
     case "settings": return { page: "settings" };
+    case "lifecycle": return second ? { page: "lifecycle", section: second } : { page: "lifecycle" };
     default: return { page: "not-found" };
   }
 }
@@ -40,6 +42,7 @@ export function href(route: Route): string {
     case "subject": return `#/subjects/${encodeURIComponent(route.id)}`;
     case "case": return `#/cases/${encodeURIComponent(route.id)}`;
     case "audit": return route.subjectId ? `#/audit/${encodeURIComponent(route.subjectId)}` : "#/audit";
+    case "lifecycle": return route.section ? `#/lifecycle/${encodeURIComponent(route.section)}` : "#/lifecycle";
     case "not-found": return "#/";
     default: return `#/${route.page}`;
   }

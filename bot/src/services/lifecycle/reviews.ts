@@ -220,10 +220,8 @@ export class ReviewService {
       saved = removed.value;
     } else {
       if (input.outcome === "vary") {
+        // Without a variation here, the restrictions were changed on the entry itself (the portal's editor).
         const v = input.variation ?? {};
-        if (v.riskLevel === undefined && v.restrictions === undefined && v.guidance === undefined) {
-          return refuse("VARIATION_REQUIRED", "Say what changes: the risk level, the restrictions or the guidance.");
-        }
         variation = {};
         if (v.riskLevel !== undefined) variation.riskLevel = v.riskLevel;
         if (v.guidance !== undefined) variation.guidance = v.guidance.slice(0, 3);

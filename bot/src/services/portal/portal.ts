@@ -823,7 +823,9 @@ export class PortalService {
     const profile = this.deps.policy.profile;
     const can = Object.fromEntries(
       ["portal.meta", "register.browse", "register.unlisted", "subjects.read", "restrictions.edit", "contacts.record", "reviews.read", "grants.read", "grants.manage", "audit.subject", "policy.read", "audit.verify", "sar.export",
-        "incidents.report", "incidents.read", "cases.read", "cases.refer", "cases.vote", "cases.close", "cases.emergency", "lookup.search"].map((p) => [p, permitted(p, caller)]),
+        "incidents.report", "incidents.read", "cases.read", "cases.refer", "cases.vote", "cases.close", "cases.emergency", "lookup.search",
+        // The lifecycle's pages (issue 7).
+        "reviews.decide", "reviews.start", "appeals.record", "appeals.decide", "letters.read", "letters.produce", "reports.read", "scheduler.read", "scheduler.run", "retention.read", "retention.purge"].map((p) => [p, permitted(p, caller)]),
     );
     return {
       registerName: this.deps.policy.registerName,
