@@ -69,6 +69,9 @@ const envSchema = z
     /** Set by App Service on each instance: names the instance in the scheduler's leases. */
     WEBSITE_INSTANCE_ID: z.string().max(200).optional(),
     CALM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    // Which audit hash chain this instance appends to (docs/security.md "Audit chain"): one shared chain, or one
+    // per App Service instance (WEBSITE_INSTANCE_ID) so instances never contend for the chain's head.
+    CALM_AUDIT_CHAIN: z.string().regex(/^(per-instance|[A-Za-z0-9._-]{1,40})$/, { message: "must be per-instance, or a chain id of 1-40 letters, digits, dots, dashes or underscores" }).default("main"),
   })
   .superRefine((env, ctx) => {
     const production = env.CALM_ENV !== "local";
@@ -167,6 +170,8 @@ export interface Config {
   lifecycle: { schedulerEnabled: boolean; schedulerIntervalMs: number; instanceId?: string };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   appInsightsConnectionString?: string;
+  /** The audit hash chain this instance appends to. */
+  auditChainId: string;
 }
 
 /** Fictional ids used only on a developer machine. */
@@ -244,5 +249,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     lifecycle: { schedulerEnabled: e.CALM_SCHEDULER === "on", schedulerIntervalMs: e.CALM_SCHEDULER_INTERVAL_MS, instanceId: e.WEBSITE_INSTANCE_ID },
     logLevel: e.CALM_LOG_LEVEL,
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    auditChainId: e.CALM_AUDIT_CHAIN === "per-instance" ? `i-${(e.WEBSITE_INSTANCE_ID ?? "local").replace(/[^A-Za-z0-9]/g, "").slice(0, 32) || "local"}` : e.CALM_AUDIT_CHAIN,
   };
 }

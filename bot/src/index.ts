@@ -41,10 +41,10 @@ export async function storesFor(config: Config): Promise<Stores> {
   const s = config.storage;
   if (s.kind === "memory") return createMemoryStores();
   if (s.kind === "connectionString") {
-    return createTableStores({ connectionString: s.connectionString, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey });
+    return createTableStores({ connectionString: s.connectionString, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey, auditChainId: config.auditChainId });
   }
   const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
-  return createTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey });
+  return createTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey, auditChainId: config.auditChainId });
 }
 
 /** The container for evidence files and letters (blob names inside it start `evidence/`, `letters/`). */

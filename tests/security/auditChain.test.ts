@@ -8,6 +8,7 @@ import { createTableStores, type TableStores } from "../../bot/src/adapters/tabl
 import { auditEventHash } from "../../bot/src/adapters/tables/auditChain";
 import type { AuditEvent } from "../../core/src/domain";
 import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { ConfigError, loadConfig } from "../../bot/src/config";
 import { anAuditEvent, freshPrefix } from "../support/storeFixtures";
 
 const HASH_KEY = "audit-chain-test-identifier-key";
@@ -134,6 +135,16 @@ describe("security: the audit log is a tamper-evident hash chain (Azurite)", fun
     const check = await a.audit.verify();
     assert.equal(check.intact, true, JSON.stringify(check.problems));
     assert.deepEqual(check.chains.map((c) => [c.chainId, c.events]).sort(), [["instance-a", 1], ["instance-b", 2]]);
+  });
+});
+
+describe("security: choosing the audit chain in configuration", () => {
+  it("uses one shared chain by default, one per App Service instance on request, and refuses a bad id", () => {
+    assert.equal(loadConfig({}).auditChainId, "main");
+    assert.equal(loadConfig({ CALM_AUDIT_CHAIN: "council-a" }).auditChainId, "council-a");
+    const perInstance = loadConfig({ CALM_AUDIT_CHAIN: "per-instance", WEBSITE_INSTANCE_ID: "a".repeat(64) }).auditChainId;
+    assert.equal(perInstance, `i-${"a".repeat(32)}`);
+    assert.throws(() => loadConfig({ CALM_AUDIT_CHAIN: "no|pipes" }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith("CALM_AUDIT_CHAIN")));
   });
 });
 
