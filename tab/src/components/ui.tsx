@@ -32,13 +32,18 @@ const useStyles = makeStyles({
   },
 });
 
-/** The page's one h1. It takes focus when the page opens, so a screen reader hears where it is. */
+/** Whether a page has been shown yet. The first page of a visit leaves focus where the browser put it (so Tab
+ * reaches the skip link first); after that, each page the app moves to takes focus on its heading. */
+let shownOne = false;
+
+/** The page's one h1. It takes focus when the app moves to a new page, so a screen reader hears where it is. */
 export function PageTitle({ children, lead }: { children: ReactNode; lead?: ReactNode }) {
   const styles = useStyles();
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (typeof children === "string") document.title = `${children} — CALM`;
-    ref.current?.focus();
+    if (shownOne) ref.current?.focus();
+    shownOne = true;
   }, [children]);
   return (
     <>

@@ -35,6 +35,8 @@ export function CasePage({ id }: { id: string }) {
   const styles = useStyles();
   const [view, setView] = useState<CaseView | undefined>();
   const [error, setError] = useState<unknown>();
+  /** The entry a decision just put on the register (the close answer names it). */
+  const [listed, setListed] = useState<{ id: string; reference: string; status: string } | undefined>();
 
   const load = useCallback(async () => {
     try {
@@ -51,6 +53,7 @@ export function CasePage({ id }: { id: string }) {
   if (!view) return <Loading label="Loading the case" />;
   const c = view.case;
   const b = view.ballot;
+  const entry = c.entry ?? listed;
   const outcome = (o: string) => labelOf(meta.choices.outcomes, o);
 
   return (
@@ -74,7 +77,7 @@ export function CasePage({ id }: { id: string }) {
           <Done title={outcome(c.decision.outcome)}>
             {`${c.decision.votesFor} of ${c.decision.votesCast} votes cast (${c.decision.eligibleVoters} eligible); quorum ${c.decision.quorumMet ? "met" : "not met"}. Decided ${formatWhen(c.decision.decidedAt)}.`}
           </Done>
-          {c.entry ? <p>{`On the register as ${c.entry.reference}.`} {meta.can["subjects.read"] ? <Link href={href({ page: "subject", id: c.subjectId })}>See the entry</Link> : null}</p> : null}
+          {entry ? <p>{`On the register as ${entry.reference}.`} {meta.can["subjects.read"] ? <Link href={href({ page: "subject", id: c.subjectId })}>See the entry</Link> : null}</p> : null}
           {c.decision.rationale ? <p>{c.decision.rationale}</p> : null}
         </section>
       ) : null}
@@ -97,7 +100,7 @@ export function CasePage({ id }: { id: string }) {
       {b.open && b.you.canVote ? <VoteForm caseId={c.id} current={b.yourVote} onDone={load} /> : null}
       {b.open && b.you.member && !b.you.conflict ? <ConflictForm caseId={c.id} onDone={load} /> : null}
       {b.open && b.you.chair && view.conflicts?.some((x) => x.excluded === undefined) ? <Rulings view={view} onDone={load} /> : null}
-      {b.open && b.you.canClose ? <CloseForm caseId={c.id} onDone={load} /> : null}
+      {b.open && b.you.canClose ? <CloseForm caseId={c.id} onDone={async (entryClosed) => { setListed(entryClosed ?? undefined); await load(); }} /> : null}
     </>
   );
 }
@@ -216,7 +219,7 @@ function Rulings({ view, onDone }: { view: CaseView; onDone: () => Promise<void>
   );
 }
 
-function CloseForm({ caseId, onDone }: { caseId: string; onDone: () => Promise<void> }) {
+function CloseForm({ caseId, onDone }: { caseId: string; onDone: (entry: { id: string; reference: string; status: string } | null) => Promise<void> }) {
   const { api } = usePortal();
   const styles = useStyles();
   const [health, setHealth] = useState(false);
@@ -228,9 +231,9 @@ function CloseForm({ caseId, onDone }: { caseId: string; onDone: () => Promise<v
   const submit = async () => {
     setBusy(true); setFailure(undefined);
     try {
-      await api.closeVote(caseId, { healthConsidered: { considered: health, ...(healthNote.trim() ? { note: healthNote.trim() } : {}) }, ...(rationale.trim() ? { rationale: rationale.trim() } : {}) });
+      const closed = await api.closeVote(caseId, { healthConsidered: { considered: health, ...(healthNote.trim() ? { note: healthNote.trim() } : {}) }, ...(rationale.trim() ? { rationale: rationale.trim() } : {}) });
       setProblems([]);
-      await onDone();
+      await onDone(closed.entry);
     } catch (e) {
       const fromServer = problemsFrom(e, { healthConsidered: "close-health", rationale: "close-rationale" }, "close-rationale");
       setProblems(fromServer);
