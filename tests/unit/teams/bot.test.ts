@@ -377,7 +377,7 @@ describe("Teams bot (TestAdapter)", function () {
     });
 
     it("a report form with a tampered key", async () => {
-      const out = await h.click("Ola Officer", "submitReport", { ...reportInputs(), key: "../../etc" });
+      const out = await h.click("Ola Officer", "submitReport", { ...reportInputs(), formKey: "../../etc" });
       assert.match(cardText(out.card), /CARD_DATA_INVALID/);
       assert.equal(await h.stores.references.next("INC"), "INC-0002", "no report was made");
     });

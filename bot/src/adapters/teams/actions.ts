@@ -74,6 +74,7 @@ export const CARD_ACTION_PERMISSIONS: Readonly<Record<Verb, PermissionId | undef
 };
 
 const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9._:@-]+$/);
+// The form's idempotency key. Named `formKey` in card data: some card renderers treat a `key` field as their own.
 const key = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/);
 const short = z.string().max(400);
 const long = z.string().max(12_000);
@@ -84,7 +85,7 @@ const DATA = {
   welcome: z.object({}),
   showReport: z.object({ subjectId: id.optional(), ref: z.string().max(20).optional() }),
   submitReport: z.object({
-    key, subjectId: id.optional(),
+    formKey: key, subjectId: id.optional(),
     subjectKind: short.optional(), subjectName: short.optional(), subjectEmail: short.optional(), subjectPhone: short.optional(), subjectAddress: short.optional(),
     occurredDate: short.optional(), occurredTime: short.optional(), location: short.optional(), channel: short.optional(), serviceArea: short.optional(), category: short.optional(), description: long.optional(),
     policeReference: short.optional(), hateIncident: flag.optional(), immediateAction: short.optional(), immediateActionNote: z.string().max(2000).optional(),
@@ -95,9 +96,9 @@ const DATA = {
   }),
   lookup: z.object({ query: z.string().max(320).optional() }),
   showRefer: z.object({ incidentId: id }),
-  submitRefer: z.object({ key, incidentId: id, recommendedOutcome: short.optional(), summary: z.string().max(2000).optional(), papersUrl: z.string().max(4000).optional(), guidance: short.optional() }),
+  submitRefer: z.object({ formKey: key, incidentId: id, recommendedOutcome: short.optional(), summary: z.string().max(2000).optional(), papersUrl: z.string().max(4000).optional(), guidance: short.optional() }),
   showEmergency: z.object({ incidentId: id }),
-  submitEmergency: z.object({ key, incidentId: id, reason: z.string().max(4000).optional(), summary: z.string().max(2000).optional(), guidance: short.optional(), chairAbsent: flag.optional() }),
+  submitEmergency: z.object({ formKey: key, incidentId: id, reason: z.string().max(4000).optional(), summary: z.string().max(2000).optional(), guidance: short.optional(), chairAbsent: flag.optional() }),
   vote: z.object({ caseId: id, choice: z.string().max(40), for: id.optional() }),
   declareConflict: z.object({ caseId: id, reason: z.string().max(4000).optional(), for: id.optional() }),
   ruleConflict: z.object({ caseId: id, memberId: id, excluded: flag, for: id.optional() }),
@@ -214,13 +215,13 @@ export class CalmActions {
     const cw = this.cw();
     const values = data as Record<string, string | boolean | undefined>;
     const draft = draftFromInputs(values, data.subjectId);
-    const outcome = await cw.incidents.report(caller, draft, data.key, "bot");
+    const outcome = await cw.incidents.report(caller, draft, data.formKey, "bot");
     if (!outcome.ok) {
       const errors = inputErrors(outcome.problems ?? []);
       const stringValues = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
       return {
         card: reportFormCard({
-          key: data.key,
+          key: data.formKey,
           ...(data.subjectId ? { subjectId: data.subjectId } : {}),
           premisesAllowed: cw.profile.premises.enabled,
           values: stringValues,
@@ -288,9 +289,9 @@ export class CalmActions {
       summary: data.summary,
       papersUrl: data.papersUrl,
       recommendedGuidance: data.guidance ? [data.guidance] : [],
-    }, data.key, "bot");
+    }, data.formKey, "bot");
     if (!outcome.ok) {
-      return { card: referFormCard({ key: data.key, incident, bodyName: cw.profile.decisionBody.name, values: stringsOf(data), errors: inputErrors(outcome.problems ?? [], { recommendedGuidance: "guidance" }), message: outcome.message }) };
+      return { card: referFormCard({ key: data.formKey, incident, bodyName: cw.profile.decisionBody.name, values: stringsOf(data), errors: inputErrors(outcome.problems ?? [], { recommendedGuidance: "guidance" }), message: outcome.message }) };
     }
     const c = outcome.view.case;
     return { card: noticeCard(`${c.reference} referred`, `${outcome.duplicate ? "This case was already referred as" : "Referred as"} ${c.reference}. Its vote card is in the decision body's channel; you will see the decision there.`, "done"), preview: `${c.reference} referred` };
@@ -318,11 +319,11 @@ export class CalmActions {
       actingAs: asDeputy ? "deputy" : "chair",
       chairAbsent: data.chairAbsent === true,
       guidance: data.guidance ? [data.guidance] : [],
-    }, data.key, "bot");
+    }, data.formKey, "bot");
     if (!outcome.ok) {
       const errors = inputErrors(outcome.problems ?? []);
       if (outcome.code === "CHAIR_AVAILABLE") errors.chairAbsent = outcome.message;
-      return { card: emergencyFormCard({ key: data.key, incident, bodyName: cw.profile.decisionBody.name, values: stringsOf(data), errors, message: outcome.message, asDeputy }) };
+      return { card: emergencyFormCard({ key: data.formKey, incident, bodyName: cw.profile.decisionBody.name, values: stringsOf(data), errors, message: outcome.message, asDeputy }) };
     }
     return {
       card: noticeCard(`${outcome.entry.reference} in force`, `${outcome.entry.reference} is on the ${this.deps.registerName} at high risk now, pending ratification. ${outcome.ratificationCase.reference} asks the decision body to ratify it${outcome.ratifyBy ? ` by ${outcome.ratifyBy}` : " at its next meeting"}.`, "done"),

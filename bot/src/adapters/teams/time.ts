@@ -26,3 +26,11 @@ export function londonDate(at: Date): string {
   const parts = Object.fromEntries(LONDON.formatToParts(at).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
+
+const DISPLAY = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/** An instant as people in the council read it: `23 November 2026, 09:30` (London time). */
+export function londonDisplay(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : DISPLAY.format(new Date(ms)).replace(" at ", ", ");
+}

@@ -3,6 +3,7 @@
 // and what happens next under the council's policy.
 import { CONTACT_CHANNELS, IMMEDIATE_ACTIONS, INCIDENT_CATEGORIES, type Incident } from "../../../../../core/src/domain";
 import { CATEGORY_LABELS, CHANNEL_LABELS, IMMEDIATE_ACTION_LABELS } from "../../../../../core/src/present/outcomes";
+import { londonDisplay } from "../time";
 import { banner, card, choiceInput, container, dateInput, execute, fieldError, labelled, plain, text, textInput, timeInput, toggleInput, type Action, type AdaptiveCard, type Element } from "./common";
 
 export const WITNESS_ROWS = 3;
@@ -75,7 +76,7 @@ export function reportFormCard(s: ReportFormState): AdaptiveCard {
   body.push(...field(textInput("immediateActionNote", "If something else, what", { value: v("immediateActionNote"), maxLength: 1000 }), "immediateActionNote"));
   body.push(text("You can add photos, documents or the original email after you send the report: attach them in this chat.", { isSubtle: true, size: "Small" }));
 
-  return card(body, [execute("Send report", "submitReport", { key: s.key, subjectId: s.subjectId }, { style: "positive" })]);
+  return card(body, [execute("Send report", "submitReport", { formKey: s.key, subjectId: s.subjectId }, { style: "positive" })]);
 }
 
 /** The confirmation: the reference, what happens next, and what the reporter can do from here. */
@@ -88,7 +89,7 @@ export function reportDoneCard(input: { incident: Incident; whatHappensNext: str
     ...input.whatHappensNext.map((line) => plain(`• ${line}`)),
   ];
   if (input.evidenceHint) body.push(text(`To add evidence, attach photos, documents or the original email in this chat. They are added to ${i.reference}.`, { isSubtle: true }));
-  body.push(container([labelled("Category", CATEGORY_LABELS[i.category]), labelled("When", i.occurredAt.slice(0, 16).replace("T", " ")), labelled("Witness statements", String(i.witnesses.length))], { spacing: "Medium" }));
+  body.push(container([labelled("Category", CATEGORY_LABELS[i.category]), labelled("When", londonDisplay(i.occurredAt)), labelled("Witness statements", String(i.witnesses.length))], { spacing: "Medium" }));
   return card(body, input.actions);
 }
 

@@ -57,7 +57,7 @@ export function referFormCard(s: ReferFormState): AdaptiveCard {
   body.push(textInput("summary", "Summary for the vote card (no names: it shows in notifications)", { value: v("summary"), isMultiline: true, maxLength: 300, isRequired: true, errorMessage: "Write a short summary." }), ...fieldError(s.errors.summary));
   body.push(textInput("papersUrl", "Link to the papers (https://…)", { value: v("papersUrl"), maxLength: 2000 }), ...fieldError(s.errors.papersUrl));
   body.push(textInput("guidance", "Guidance for staff, if added (one line)", { value: v("guidance"), maxLength: 200 }), ...fieldError(s.errors.guidance));
-  return card(body, [execute("Refer the case", "submitRefer", { key: s.key, incidentId: s.incident.id }, { style: "positive" })]);
+  return card(body, [execute("Refer the case", "submitRefer", { formKey: s.key, incidentId: s.incident.id }, { style: "positive" })]);
 }
 
 export function emergencyFormCard(s: ReferFormState & { asDeputy: boolean }): AdaptiveCard {
@@ -69,5 +69,5 @@ export function emergencyFormCard(s: ReferFormState & { asDeputy: boolean }): Ad
   body.push(textInput("reason", "Why this cannot wait for the next meeting", { value: v("reason"), isMultiline: true, maxLength: 1000, isRequired: true, errorMessage: "Say why it cannot wait." }), ...fieldError(s.errors.reason));
   body.push(textInput("summary", "Summary for the ratification card (no names)", { value: v("summary"), isMultiline: true, maxLength: 300, isRequired: true }), ...fieldError(s.errors.summary));
   body.push(textInput("guidance", "Guidance for staff (one line)", { value: v("guidance"), maxLength: 200 }), ...fieldError(s.errors.guidance));
-  return card(body, [execute("Add at high risk now", "submitEmergency", { key: s.key, incidentId: s.incident.id }, { style: "destructive" })]);
+  return card(body, [execute("Add at high risk now", "submitEmergency", { formKey: s.key, incidentId: s.incident.id }, { style: "destructive" })]);
 }
