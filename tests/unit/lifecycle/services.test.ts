@@ -8,6 +8,8 @@ import type { Caller } from "../../../core/src/domain";
 import type { Result } from "../../../bot/src/services/lifecycle";
 import { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "../../../bot/src/services/lifecycle/notifications";
 import { draftInstruction } from "../../../bot/src/services/lifecycle/restrictions";
+import { RegisterService } from "../../../bot/src/services/register";
+import { silentLogger } from "../../../bot/src/adapters/system/logger";
 import { aDecision, aSubject, anIncident, at, docxText, lifecycleHarness, STAFF } from "../../support/lifecycle";
 
 function value<T>(r: Result<T>): T {
@@ -201,6 +203,20 @@ describe("lifecycle services", function () {
       assert.match(csv, /incidents by service,"'=HYPERLINK\(""x""\)",1/);
       assert.doesNotMatch(csv, /Alex|example\.org/);
     });
+  });
+
+  it("a new incident brings the review forward (Dorset 8.1, through RegisterService); the scheduler opens it that day with the incident as evidence", async () => {
+    const { h, subject, entry } = await listed("dorset");
+    const register = new RegisterService({ stores: h.stores, profile: h.profile, clock: h.clock, ids: { next: () => "x" }, logger: silentLogger, lookup: { subjectChanged: (id) => h.stores.register.markChanged(id, h.clock.now().toISOString()) } });
+    at(h.clock, "2027-03-01");
+    const incident = await anIncident(h.stores, subject.id, { category: "verbal-abuse", occurredAt: "2027-03-01T08:30:00.000Z" });
+    await register.incidentReported(subject.id, "2027-03-01");
+    assert.equal((await h.stores.register.get(entry.id))?.nextReviewOn, "2027-03-01", "brought forward from 2028-01-11");
+    await h.service.scheduler.runOnce();
+    const review = (await h.lifecycle.reviews.find({ entryId: entry.id, status: "open" }))[0]!;
+    const evidence = value(await h.service.reviews.evidence(review.id));
+    assert.deepEqual(evidence.newIncidents.map((i) => i.id), [incident.id]);
+    assert.equal(evidence.suggestion.outcome, "extend");
   });
 
   it("a warning letter names the ladder's next step (West Oxfordshire Steps 1-3)", async () => {
