@@ -35,6 +35,7 @@ export interface Meta {
     restrictionKinds: Choice[];
     serviceAreas: string[];
     premisesEnabled: boolean;
+    multiContactCategories: string[];
   };
 }
 
@@ -137,6 +138,8 @@ export interface IncidentDraft {
   immediateAction: string;
   immediateActionNote?: string;
   externalEvidence?: { kind: "cctv" | "other"; reference: string }[];
+  /** One report covering many contacts (East Suffolk 4.2), where the policy allows it for the category. */
+  contacts?: { at: string; channel: string; summary: string }[];
 }
 
 export interface ReportResponse {

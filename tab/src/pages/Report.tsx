@@ -70,6 +70,7 @@ const useStyles = makeStyles({
 });
 
 interface Witness { name: string; statement: string; isStaff: boolean }
+interface Contact { date: string; time: string; channel: string; summary: string }
 
 function nowParts(): { date: string; time: string } {
   const t = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Europe/London" }).format(new Date());
@@ -118,10 +119,13 @@ export function ReportPage() {
   const [police, setPolice] = useState("");
   const [cctv, setCctv] = useState("");
   const [witnesses, setWitnesses] = useState<Witness[]>([]);
+  const [contacts, setContacts] = useState<Contact[]>([]);
   const [files, setFiles] = useState<File[]>([]);
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [failure, setFailure] = useState<unknown>();
   const [busy, setBusy] = useState<string | undefined>();
+  // One report may cover many contacts only where the policy says so for this category (East Suffolk 4.2).
+  const manyContactsAllowed = category !== "" && meta.choices.multiContactCategories.includes(category);
   const [result, setResult] = useState<{ report: ReportResponse; uploads: { name: string; ok: boolean; message: string }[] } | undefined>();
 
   const fieldIds: Record<string, string> = {
@@ -139,6 +143,7 @@ export function ReportPage() {
     category: "category",
     description: "description",
     witnesses: "add-witness",
+    contacts: "add-contact",
     policeReference: "police-reference",
     immediateAction: "immediate-action",
     immediateActionNote: "immediate-action-note",
@@ -188,6 +193,15 @@ export function ReportPage() {
     if (!category) out.push({ fieldId: "category", message: "Choose what kind of incident it was" });
     if (!description.trim()) out.push({ fieldId: "description", message: "Describe what happened" });
     if (action === "other" && !actionNote.trim()) out.push({ fieldId: "immediate-action-note", message: "Say what was done at the time" });
+    if (manyContactsAllowed) {
+      contacts.forEach((c, i) => {
+        const at = toInstant(c.date, c.time);
+        if (!at) out.push({ fieldId: `contact-${i}-date`, message: `Enter the date and time of contact ${i + 1}` });
+        else if (Date.parse(at) > Date.now() + 5 * 60_000) out.push({ fieldId: `contact-${i}-date`, message: `Contact ${i + 1} must be in the past` });
+        if (!c.channel) out.push({ fieldId: `contact-${i}-channel`, message: `Choose how contact ${i + 1} came in` });
+        if (!c.summary.trim()) out.push({ fieldId: `contact-${i}-summary`, message: `Say briefly what contact ${i + 1} was about` });
+      });
+    }
     witnesses.forEach((w, i) => {
       if (!w.name.trim()) out.push({ fieldId: `witness-${i}-name`, message: `Enter the name of witness ${i + 1}` });
       if (!w.statement.trim()) out.push({ fieldId: `witness-${i}-statement`, message: `Enter what witness ${i + 1} saw or heard` });
@@ -224,6 +238,7 @@ export function ReportPage() {
       immediateAction: action,
       ...(action === "other" ? { immediateActionNote: actionNote.trim() } : {}),
       ...(cctv.trim() ? { externalEvidence: [{ kind: "cctv", reference: cctv.trim() }] } : {}),
+      ...(manyContactsAllowed && contacts.length > 0 ? { contacts: contacts.map((c) => ({ at: toInstant(c.date, c.time)!, channel: c.channel, summary: c.summary.trim() })) } : {}),
     };
     setBusy("Sending the report…");
     let report: ReportResponse;
@@ -259,7 +274,7 @@ export function ReportPage() {
     setWho("new"); setQuery(""); setMatches(undefined); setExistingId("");
     setName(""); setEmail(""); setPhone(""); setAddressLine(""); setTown(""); setPostcode("");
     setLocation(""); setChannel(""); setCategory(""); setDescription(""); setHate(false); setAction("none"); setActionNote("");
-    setPolice(""); setCctv(""); setWitnesses([]); setFiles([]);
+    setPolice(""); setCctv(""); setWitnesses([]); setContacts([]); setFiles([]);
   };
 
   if (result) {
@@ -409,6 +424,36 @@ export function ReportPage() {
             </Field>
           ) : null}
         </fieldset>
+
+        {manyContactsAllowed ? (
+          <fieldset className={styles.fieldset}>
+            <legend className={styles.legend}>Other contacts this report covers</legend>
+            <p className={styles.hint}>The council's policy lets one report cover repeated contact of this kind. Add each contact, or add more to this report later.</p>
+            {contacts.map((c, i) => (
+              <div key={i} className={styles.witness}>
+                <div className={styles.row}>
+                  <Field className={styles.grow} label={`Contact ${i + 1}: date`} required validationMessage={problems.find((p) => p.fieldId === `contact-${i}-date`)?.message}>
+                    <Input id={`contact-${i}-date`} type="date" value={c.date} max={ukToday()} onChange={(_, d) => setContacts(contacts.map((x, j) => (j === i ? { ...x, date: d.value } : x)))} />
+                  </Field>
+                  <Field className={styles.grow} label={`Contact ${i + 1}: time`} required>
+                    <Input id={`contact-${i}-time`} type="time" value={c.time} onChange={(_, d) => setContacts(contacts.map((x, j) => (j === i ? { ...x, time: d.value } : x)))} />
+                  </Field>
+                  <Field className={styles.grow} label={`Contact ${i + 1}: how it came in`} required validationMessage={problems.find((p) => p.fieldId === `contact-${i}-channel`)?.message}>
+                    <Select id={`contact-${i}-channel`} value={c.channel} onChange={(_, d) => setContacts(contacts.map((x, j) => (j === i ? { ...x, channel: d.value } : x)))}>
+                      <option value="">Choose one</option>
+                      {meta.choices.channels.map((ch) => <option key={ch.id} value={ch.id}>{ch.label}</option>)}
+                    </Select>
+                  </Field>
+                </div>
+                <Field label={`Contact ${i + 1}: what it was about`} required validationMessage={problems.find((p) => p.fieldId === `contact-${i}-summary`)?.message}>
+                  <Input id={`contact-${i}-summary`} value={c.summary} maxLength={500} onChange={(_, d) => setContacts(contacts.map((x, j) => (j === i ? { ...x, summary: d.value } : x)))} />
+                </Field>
+                <div><Button onClick={() => setContacts(contacts.filter((_, j) => j !== i))}>{`Remove contact ${i + 1}`}</Button></div>
+              </div>
+            ))}
+            <div><Button id="add-contact" onClick={() => setContacts([...contacts, { date: ukToday(), time: "", channel: "", summary: "" }])} disabled={contacts.length >= 100}>Add a contact</Button></div>
+          </fieldset>
+        ) : null}
 
         <fieldset className={styles.fieldset}>
           <legend className={styles.legend}>Witnesses</legend>

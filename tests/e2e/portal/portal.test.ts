@@ -265,6 +265,43 @@ describe("Staff portal in Chromium", function () {
     assert.equal(await page.evaluate(() => window.sessionStorage.getItem("calm.portal.token")), null, "the token is gone");
   });
 
+  it("reports many contacts of someone already on CALM in one report where the policy allows it (East Suffolk 4.2)", async () => {
+    const suffolk = await startPortalServer({}, "east-suffolk");
+    try {
+      await signIn(page, suffolk.url, "Ola Officer", "#/report");
+      await page.getByRole("heading", { level: 1, name: "Report an incident" }).waitFor();
+      await page.getByRole("radio", { name: "Someone already on CALM" }).check();
+      await page.getByLabel("Email, phone number or name").fill("alex.example@example.org");
+      await page.getByRole("button", { name: "Find", exact: true }).click();
+      await page.getByRole("radio", { name: /^Alex Example — matches alex\.example@example\.org/ }).waitFor();
+      await page.getByLabel("Where did it happen?").fill("Customer services phone line");
+      await page.getByLabel("How did they contact the council?").selectOption("phone");
+      // Other categories offer no list of contacts; this one does.
+      assert.equal(await page.getByRole("button", { name: "Add a contact" }).count(), 0);
+      await page.getByLabel("What kind of incident was it?").selectOption("unreasonably-persistent-contact");
+      await page.getByLabel("Describe what happened").fill("Called about the same closed complaint many times this week.");
+      for (const [i, summary] of ["Asked again about the closed complaint", "Repeated the same demand"].entries()) {
+        await page.getByRole("button", { name: "Add a contact" }).click();
+        // Yesterday, so the times are in the past whenever the test runs.
+        const yesterday = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(new Date(Date.now() - 86_400_000));
+        await page.getByLabel(`Contact ${i + 1}: date`).fill(yesterday);
+        await page.getByLabel(`Contact ${i + 1}: time`).fill(`0${8 + i}:15`);
+        await page.getByLabel(`Contact ${i + 1}: how it came in`).selectOption("phone");
+        await page.getByLabel(`Contact ${i + 1}: what it was about`).fill(summary);
+      }
+      await screenshot(page, "report-many-contacts");
+      assert.deepEqual(await seriousViolations(page), []);
+      await page.getByRole("button", { name: "Send report" }).click();
+      await page.getByRole("heading", { level: 1, name: "Report sent" }).waitFor();
+      const incidents = await suffolk.stores.incidents.listBySubject("demo-subject-0001");
+      const report = incidents.find((i) => i.category === "unreasonably-persistent-contact");
+      assert.ok(report);
+      assert.equal(report.contactCount, 2);
+    } finally {
+      await suffolk.stop();
+    }
+  });
+
   it("gives and revokes access to the register from the page", async () => {
     await signIn(page, server.url, "Ada Admin", "#/access");
     await page.getByRole("heading", { level: 1, name: "Access to the register" }).waitFor();

@@ -809,6 +809,8 @@ export class PortalService {
       restrictionKinds: { id: string; label: string }[];
       serviceAreas: string[];
       premisesEnabled: boolean;
+      /** Categories where one report may cover many contacts (East Suffolk 4.2); empty where the policy says none. */
+      multiContactCategories: string[];
     };
   }> {
     const all = await this.index.all();
@@ -842,6 +844,7 @@ export class PortalService {
         restrictionKinds: Object.entries(RESTRICTION_WORDS).map(([id, label]) => ({ id, label })),
         serviceAreas: [...areas].filter((a) => a.trim()).sort((a, b) => a.localeCompare(b, "en-GB")),
         premisesEnabled: profile ? profile.premises.enabled : true,
+        multiContactCategories: profile?.incidentReports?.multiContactCategories ?? [],
       },
     };
   }
