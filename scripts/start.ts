@@ -9,6 +9,11 @@ import path from "node:path";
 import { startAzurite, type RunningAzurite } from "./lib/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { seedDemoData } from "./demo/demoData";
+import { seedDemoPanel } from "./demo/panel";
+import { playgroundPanelChannelReference, startPlayground, type RunningPlayground } from "./lib/playground";
+import { createBotTableStores } from "../bot/src/adapters/tables/bot";
+import { DECISION_BODY_CHANNEL_KEY } from "../bot/src/ports/conversations";
+import { getPreset } from "../core/src/policy/presets";
 import { seedLifecycleDemo } from "./demo/lifecycleDemo";
 // The Graph simulator lives in the test tree (it is a test double of Microsoft Graph); locally it is the tenant.
 import { startGraphSimulator, type GraphSimulator } from "../tests/support/graphSimulator/server";
@@ -27,6 +32,7 @@ const children: ChildProcess[] = [];
 let azurite: RunningAzurite | undefined;
 let graphSim: GraphSimulator | undefined;
 let graphTenant: DemoTenant | undefined;
+let playground: RunningPlayground | undefined;
 let stopping = false;
 
 function say(line: string): void {
@@ -115,6 +121,7 @@ async function stopAll(code = 0): Promise<void> {
         }),
     ),
   );
+  await playground?.stop();
   await graphSim?.stop();
   await azurite?.stop();
   say("Stopped.");
@@ -158,13 +165,39 @@ async function main(): Promise<void> {
     say(`Graph simulator at ${graphSim.baseUrl} (${graphTenant.staff.length} fictional mailboxes).`);
   }
 
+  // The decision body (issue 3): fictional personas in the policy's positions, so a case can be voted on.
+  const botStores = await createBotTableStores({ connectionString: azurite.connectionString, tablePrefix: "calm" });
+  const profile = getPreset(preset);
+  if (profile) {
+    const seated = await seedDemoPanel(botStores.decisionBody, profile, new Date().toISOString());
+    if (seated > 0) say(`Seated the demo panel: ${seated} fictional people for ${profile.decisionBody.name}.`);
+  }
+
   const bound = await startServer(azurite.connectionString);
   const base = `http://127.0.0.1:${bound}`;
+
+  // Teams on this machine: the Microsoft 365 Agents Playground, pointed at the bot, with the mock users and the
+  // panel's channel from .m365agentsplayground.yml. Cases are posted to that channel (unless a real one is set).
+  if (env.CALM_START_PLAYGROUND !== "0") {
+    try {
+      playground = await startPlayground({ botEndpoint: `${base}/api/messages`, port: Number(env.CALM_PLAYGROUND_PORT ?? 56150) });
+      const current = await botStores.conversations.get(DECISION_BODY_CHANNEL_KEY);
+      const serviceUrl = typeof current?.reference.serviceUrl === "string" ? current.reference.serviceUrl : "";
+      if (!current || serviceUrl.startsWith("http://localhost:") || serviceUrl.startsWith("http://127.0.0.1:")) {
+        await botStores.conversations.put({ key: DECISION_BODY_CHANNEL_KEY, reference: playgroundPanelChannelReference(playground.port), updatedAt: new Date().toISOString() });
+      }
+    } catch (error) {
+      say(`The Agents Playground could not start (${error instanceof Error ? error.message : String(error)}); the rest of CALM runs.`);
+    }
+  }
   say("");
   say(`CALM is running at ${base}  (policy: ${preset})`);
   say(`  Staff portal:        ${base}/tab/`);
   say(`  Outlook add-in:      ${base}/addin/dev.html  (a local Outlook stand-in with a fictional mailbox)`);
   say(`  Health:              ${base}/healthz`);
+  if (playground) {
+    say(`  Teams (Playground):  ${playground.url}  — you are Max Manager; cases are voted on in the "Unreasonable Behaviours Panel" channel`);
+  }
   say("  Sign in as a fictional persona from the portal. Try looking up alex.example@example.org.");
   if (graphSim && graphTenant) {
     say(`  Email diverts go to the Graph simulator: see its rules at ${graphSim.baseUrl}/_sim/rules?prefix=CALM`);

@@ -81,3 +81,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
       }),
   };
 }
+
+/** The decision body's channel in `.m365agentsplayground.yml`, as the bot stores a conversation reference to it:
+ * `npm start` sets it so cases are posted there without the chair first typing "panel channel". */
+export function playgroundPanelChannelReference(port: number): Record<string, unknown> {
+  return {
+    channelId: "msteams",
+    serviceUrl: `http://localhost:${port}/_connector`,
+    conversation: { id: "19:calm-panel@thread.tacv2", conversationType: "channel", isGroup: true, tenantId: "00000000-0000-4000-8000-00000000c41a", name: "Unreasonable Behaviours Panel" },
+    bot: { id: "28:calm-local-bot", name: "CALM" },
+  };
+}
