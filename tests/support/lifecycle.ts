@@ -9,11 +9,10 @@ import { silentLogger } from "../../bot/src/adapters/system/logger";
 import type { LifecycleStores } from "../../bot/src/ports/lifecycle";
 import type { Stores } from "../../bot/src/ports/stores";
 import { LifecycleService } from "../../bot/src/services/lifecycle";
+import { RegisterService } from "../../bot/src/services/register";
 import type { Caller, Case, DecisionOutcome, Incident, IncidentCategory, RegisterEntry, Restriction, Role, StaffRef, Subject } from "../../core/src/domain";
-import { earlierOf } from "../../core/src/calendar/dates";
 import { registerName } from "../../core/src/policy/describe";
 import type { PolicyProfile } from "../../core/src/policy/schema";
-import { entryExpiry, nextReviewDate } from "../../core/src/rules/dates";
 import { entryViewFor } from "../../core/src/rules/access";
 
 export interface LifecycleHarness {
@@ -117,14 +116,13 @@ export async function anIncident(stores: Stores, subjectId: string, over: Partia
   });
 }
 
-/** The decision body's decision, written as the case and register services write it (a test fixture: the dates
- * come from the same core rules, the review no later than the expiry). */
+/** The decision body's decision: the case with its votes (a fixture), put on the register by RegisterService as
+ * the case service does when the chair closes the vote. */
 export async function aDecision(
   h: LifecycleHarness,
   input: { subjectId: string; incidents: Incident[]; outcome: DecisionOutcome; decidedAt: string; restrictions: Restriction[]; voters: Caller[]; presenter: Caller },
 ): Promise<{ case: Case; entry: RegisterEntry }> {
   const { stores, profile } = h;
-  const decidedOn = input.decidedAt.slice(0, 10);
   const c = await stores.cases.create({
     id: `case-${Math.random().toString(36).slice(2, 10)}`,
     reference: await stores.references.next("CASE"),
@@ -134,6 +132,8 @@ export async function aDecision(
     recommendedRestrictions: input.restrictions,
     presentingManager: ref(input.presenter),
     summary: "Repeated abuse and a threat to a housing officer by phone.",
+    recommendedGuidance: ["Keep calls short and end the call if the language becomes abusive."],
+    recommendedSpoc: { displayName: "Sam Spoc", mailbox: "housing.spoc@calm-demo.example", serviceArea: "Housing" },
     status: "decided",
     referredAt: input.incidents[input.incidents.length - 1]!.reportedAt,
     decision: {
@@ -148,30 +148,10 @@ export async function aDecision(
     },
   });
   for (const v of input.voters) await stores.cases.putVote({ caseId: c.id, voter: ref(v), choice: input.outcome, castAt: input.decidedAt });
-  const expiry = entryExpiry(profile, input.incidents.map((i) => ({ category: i.category, from: decidedOn })));
-  const review = nextReviewDate(profile, decidedOn);
-  const nextReviewOn = review && expiry.expiresOn ? earlierOf(review, expiry.expiresOn) : (review ?? expiry.expiresOn ?? undefined);
-  const risk = input.outcome === "add-high" ? "high" : input.outcome === "add-low" ? "low" : "medium";
-  const entry = await stores.register.create({
-    id: `entry-${c.id}`,
-    reference: await stores.references.next("CAL"),
-    subjectId: input.subjectId,
-    caseId: c.id,
-    riskLevel: risk,
-    categories: [...new Set(input.incidents.map((i) => i.category))],
-    restrictions: input.restrictions.map((r) => ({ ...r, startsOn: decidedOn, ...(expiry.expiresOn ? { endsOn: expiry.expiresOn } : {}) })),
-    guidance: ["Keep calls short and end the call if the language becomes abusive."],
-    spoc: { displayName: "Sam Spoc", mailbox: "housing.spoc@calm-demo.example", serviceArea: "Housing" },
-    startsOn: decidedOn,
-    ...(expiry.expiresOn ? { expiresOn: expiry.expiresOn } : {}),
-    ...(nextReviewOn ? { nextReviewOn } : {}),
-    recordOwner: ref(input.presenter),
-    status: "active",
-    appealInProgress: false,
-    createdAt: input.decidedAt,
-    updatedAt: input.decidedAt,
-  });
-  await stores.register.markChanged(input.subjectId, input.decidedAt);
+  // The register service puts the decision on the register, as the case service does when a vote closes.
+  const register = new RegisterService({ stores, profile, clock: { now: () => new Date(input.decidedAt) }, ids: { next: () => `id-${Math.random().toString(36).slice(2, 10)}` }, logger: silentLogger, lookup: { subjectChanged: (id) => stores.register.markChanged(id, input.decidedAt) } });
+  const entry = await register.applyDecision({ case: c, decision: c.decision!, status: "active", actor: ref(input.presenter) });
+  if (!entry) throw new Error(`The outcome ${input.outcome} adds nobody to the register.`);
   const updated = await stores.cases.update({ ...c, entryId: entry.id });
   return { case: updated, entry };
 }
