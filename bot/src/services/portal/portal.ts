@@ -243,6 +243,13 @@ export class PortalService {
   // -------------------------------------------------------------------------------------------------------
 
   async search(caller: Caller, query: RegisterQuery): Promise<{ rows: RegisterRow[]; total: number; truncated: boolean; serviceAreas: string[]; today: IsoDate }> {
+    const result = await this.rowsFor(caller, query);
+    await this.auditSearch(caller, query, result.rows);
+    return result;
+  }
+
+  /** The rows a caller may see for a query, without recording anything (callers audit what they show). */
+  private async rowsFor(caller: Caller, query: RegisterQuery): Promise<{ rows: RegisterRow[]; total: number; truncated: boolean; serviceAreas: string[]; today: IsoDate }> {
     const all = await this.index.all();
     const today = this.today();
     const grants = this.deps.grants.grantsFor(caller);
@@ -289,7 +296,6 @@ export class PortalService {
     rows.sort((a, b) => (RISK_ORDER[b.riskLevel ?? "low"] - RISK_ORDER[a.riskLevel ?? "low"]) || a.name.localeCompare(b.name, "en-GB") || (a.reference ?? "").localeCompare(b.reference ?? ""));
     const limit = Math.min(query.limit ?? MAX_ROWS, MAX_ROWS);
     const shown = rows.slice(0, limit);
-    await this.auditSearch(caller, query, shown);
     return { rows: shown, total: rows.length, truncated: rows.length > shown.length, serviceAreas: [...areas].sort(), today };
   }
 
@@ -685,8 +691,10 @@ export class PortalService {
   // -------------------------------------------------------------------------------------------------------
 
   async workList(caller: Caller): Promise<{ today: IsoDate; overdue: RegisterRow[]; dueSoon: RegisterRow[]; upcoming: RegisterRow[]; appeals: (RegisterRow & { note: string })[]; sections: WorkSection[] }> {
-    const { rows, today } = await this.search(caller, { reviewDue: "within-90-days" });
-    const appealRows = (await this.search(caller, {})).rows.filter((r) => r.appealInProgress);
+    const { rows, today } = await this.rowsFor(caller, { reviewDue: "within-90-days" });
+    const appealRows = (await this.rowsFor(caller, {})).rows.filter((r) => r.appealInProgress);
+    // One event for the page: it lists names, like browsing the register.
+    await this.deps.stores.audit.append({ id: this.deps.ids.next(), at: this.deps.clock.now().toISOString(), actorId: caller.id, action: "view", surface: "tab", what: ["reviews-list", `rows:${rows.length + appealRows.length}`] });
     const byDate = (a: RegisterRow, b: RegisterRow) => (a.nextReviewOn ?? "").localeCompare(b.nextReviewOn ?? "");
     const soon = addDays(today, 30);
     const sections = this.deps.workSections ? await this.deps.workSections(caller, rows) : [];
