@@ -140,6 +140,8 @@ export class ReviewService {
       const entry = await this.ctx.deps.stores.register.get(r.entryId);
       if (r.status === "open") openEntries.add(r.entryId);
       if (r.status === "closed") continue;
+      // Decided reviews stay on the list for 90 days; the entry's timeline keeps them after that.
+      if (r.status === "decided" && r.decidedAt !== undefined && Date.parse(r.decidedAt) < this.ctx.now().getTime() - 90 * 86_400_000) continue;
       items.push({
         reviewId: r.id,
         entryId: r.entryId,
