@@ -47,7 +47,15 @@ export async function connectToTeams(timeoutMs = 5000): Promise<TeamsSession | u
   const isSettingsPage = context.page.frameContext === FrameContexts.settings;
   return {
     theme: themeOf(context.app.theme),
-    getToken: () => authentication.getAuthToken(),
+    async getToken() {
+      try {
+        return await authentication.getAuthToken();
+      } catch (error) {
+        // Usually consent: the council has not yet allowed Teams to sign people in to CALM.
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new Error(`Teams could not sign you in to CALM. If CALM is new here, ask your IT team to grant consent for it, then open the tab again. (Teams said: ${detail})`);
+      }
+    },
     onThemeChange: (handler) => app.registerOnThemeChangeHandler((t) => handler(themeOf(t))),
     isSettingsPage,
     saveChannelTab({ path, name }) {

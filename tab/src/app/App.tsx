@@ -117,7 +117,9 @@ export function App({ teams }: { teams: TeamsSession | undefined }) {
   const [problem, setProblem] = useState<unknown>();
   const [signInMessage, setSignInMessage] = useState<string | undefined>();
   const tokenRef = useRef(token);
-  tokenRef.current = token;
+  // In a browser the token is the signed-in persona's (state); in Teams it is the last one Teams gave, kept until the
+  // server says it has expired.
+  if (!teams) tokenRef.current = token;
 
   useEffect(() => teams?.onThemeChange(setTheme), [teams]);
 
