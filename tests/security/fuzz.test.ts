@@ -129,7 +129,7 @@ describe("security: fuzzing every route with hostile input", function () {
   /** Hostile card data: the payload a forged or stale Adaptive Card could carry. */
   const cardDataArb = (w: World): fc.Arbitrary<unknown> => {
     const t = w.tiers[2]!;
-    const base: Record<string, unknown> = { key: "fuzz-card-key-0001", caseId: t.case.id, incidentId: t.incident.id, subjectId: t.subject.id, memberId: principalId("panel-member"), query: t.secrets.email, choice: "add-medium", excluded: false, reason: "x" };
+    const base: Record<string, unknown> = { key: "fuzz-card-key-0001", formKey: "fuzz-card-key-0001", caseId: t.case.id, incidentId: t.incident.id, subjectId: t.subject.id, memberId: principalId("panel-member"), query: t.secrets.email, choice: "add-medium", excluded: false, reason: "x" };
     return fc.oneof(
       { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...Object.keys(base), "for", "witness1Name", "description", "hateIncident", "occurredDate", "papersUrl"), hostileValue).map(([k, v]) => ({ ...base, [k]: v })) },
       { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS).map((s) => Object.fromEntries(Object.keys(base).map((k) => [k, s]))) },

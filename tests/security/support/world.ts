@@ -9,6 +9,10 @@ import { TokenValidator } from "../../../bot/src/adapters/http/auth";
 import type { Route } from "../../../bot/src/adapters/http/router";
 import { createMemoryStores } from "../../../bot/src/adapters/memory";
 import { LocalDirectory } from "../../../bot/src/adapters/http/devDirectory";
+import { divertRoutes } from "../../../bot/src/adapters/http/routes/diverts";
+import { createMailProtection, type MailProtection } from "../../../bot/src/mailProtection";
+import { startGraphSimulator } from "../../support/graphSimulator/server";
+import { seedDemoTenant } from "../../support/graphSimulator/seed";
 import { bindPolicy } from "../../../bot/src/policyBinding";
 import type { Stores } from "../../../bot/src/ports/stores";
 import type { Logger } from "../../../bot/src/ports/system";
@@ -178,7 +182,29 @@ export async function seedTiers(stores: Stores, tiers: TierSeed[]): Promise<void
 export async function startWorld(over: Partial<AppDeps> & { stores?: Stores; logger?: Logger } = {}): Promise<World> {
   const dorset = getPreset("dorset")!;
   const devIssuer = await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "00000000-0000-4000-8000-0000000ca1a0");
-  const t = await startTestApp({ policy: bindPolicy(dorset), devIssuer, directory: new LocalDirectory(), logger: over.logger ?? createLogger("silent"), ...over });
+  // Graph mail protection too (SPOC diverts, Graph's change notifications), against the Graph simulator, so the
+  // routes index.ts mounts when Graph is configured are covered like every other route.
+  const sim = await startGraphSimulator({ latencyMs: { min: 0, max: 1 }, throttleRetryAfterSeconds: 0.05 });
+  const tenant = seedDemoTenant(sim);
+  const stores = over.stores ?? createMemoryStores();
+  const late: { isListed?: (email: string) => { listed: boolean; reference?: string } } = {};
+  let n = 0;
+  const mail = await createMailProtection({
+    graphBaseUrl: sim.baseUrl,
+    credentials: { kind: "static", token: "security-test" },
+    ratePerSecond: 500,
+    storage: { kind: "memory" },
+    identifierHashKey: "security-world-identifier-key",
+    publicBaseUrl: "https://calm.example.org",
+    markingScopeGroup: Object.values(tenant.groups)[0]!,
+    isListedAddress: (email) => late.isListed?.(email) ?? { listed: false },
+    audit: stores.audit,
+    clock: { now: () => new Date("2026-11-23T10:00:00Z") },
+    ids: { next: () => `mail-${++n}` },
+    logger: over.logger ?? createLogger("silent"),
+  });
+  const t = await startTestApp({ policy: bindPolicy(dorset), devIssuer, directory: new LocalDirectory(), logger: over.logger ?? createLogger("silent"), extraRoutes: () => divertRoutes(mail, stores), ...over, stores });
+  late.isListed = (email) => t.app.services.lookup.isListedAddress(email);
   const tiers = buildTiers();
   await seedTiers(t.stores, tiers);
   for (const s of tiers) await t.app.services.lookup.subjectChanged(s.subject.id);
@@ -204,7 +230,11 @@ export async function startWorld(over: Partial<AppDeps> & { stores?: Stores; log
       if (init.body !== undefined) headers["content-type"] ??= init.contentType ?? "application/json";
       return send(t.url, method, path, headers, init.body);
     },
-    stop: () => t.stop(),
+    async stop() {
+      await t.stop();
+      await mail.stop();
+      await sim.stop();
+    },
   };
 }
 
@@ -233,6 +263,8 @@ export function listRoutes(): readonly Route[] {
     ids: { next: () => randomUUID() },
     logger: createLogger("silent"),
     devIssuer: { jwks: { keys: [] }, issuer: "local", mint: () => Promise.resolve("") },
+    // Only the route definitions are wanted here: the handlers never run, so a stand-in mail protection will do.
+    extraRoutes: () => divertRoutes({ marking: {}, diverts: {}, graph: {}, start: () => undefined, stop: () => Promise.resolve() } as unknown as MailProtection, createMemoryStores()),
   });
   return app.router.routes();
 }

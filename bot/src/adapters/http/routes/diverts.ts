@@ -29,6 +29,21 @@ function notificationRequest(ctx: RequestContext): GraphNotificationRequest {
   return { query: ctx.query, headers, body, rawBody };
 }
 
+/** The notification handlers' refusal (`{ code, message }` JSON) as an HttpError, keeping Retry-After. */
+function refusal(reply: { status: number; headers?: Record<string, string>; body?: string }): HttpError {
+  let code = "GRAPH_NOTIFICATION_REFUSED";
+  let message = "The notification was not accepted. Check the request and send it again.";
+  try {
+    const parsed = JSON.parse(reply.body ?? "") as { code?: unknown; message?: unknown };
+    if (typeof parsed.code === "string" && /^[A-Z][A-Z0-9_]+$/.test(parsed.code)) code = parsed.code;
+    if (typeof parsed.message === "string" && parsed.message.length > 0) message = parsed.message;
+  } catch {
+    // Not JSON: keep the general code and message above.
+  }
+  const retryAfter = reply.headers?.["Retry-After"] ?? reply.headers?.["retry-after"];
+  return new HttpError(reply.status, code, message, undefined, retryAfter ? { "Retry-After": retryAfter } : undefined);
+}
+
 function failed(result: { ok: false; code: string; message: string }): never {
   const status = /NOT_FOUND/.test(result.code) ? 404 : /IN_PROGRESS|CONFLICT|ALREADY/.test(result.code) ? 409 : 400;
   throw new HttpError(status, result.code, result.message);
@@ -53,6 +68,9 @@ export function divertRoutes(mail: MailProtection, stores: Pick<Stores, "registe
         bodyLimit: 1_048_576,
         async handler(ctx) {
           const reply = await handle(notificationRequest(ctx));
+          // A refusal is answered like every other API refusal: a problem document with a stable code (issue 8,
+          // found by the fuzz suite). Graph itself only reads the status and Retry-After.
+          if (reply.status >= 400) throw refusal(reply);
           return { status: reply.status, headers: reply.headers, text: reply.body ?? "", contentType: reply.headers?.["Content-Type"] ?? reply.headers?.["content-type"] ?? "text/plain; charset=utf-8" };
         },
       }));
