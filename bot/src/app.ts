@@ -192,7 +192,15 @@ export function createApp(deps: AppDeps): App {
   const botStores = deps.botStores ?? createMemoryBotStores();
   let casework: Casework | undefined;
   const teams = createTeamsBot(
-    { lookup, casework: () => casework, conversations: botStores.conversations, decisionBody: botStores.decisionBody, registerName: deps.policy.registerName, clock: deps.clock, logger: deps.logger },
+    {
+      lookup, casework: () => casework, conversations: botStores.conversations, decisionBody: botStores.decisionBody, registerName: deps.policy.registerName, clock: deps.clock, logger: deps.logger,
+      // Lookups from Teams take from the same per-user bucket as the API's, and a refusal is audited the same way.
+      rateLimit: (userId) => {
+        const decision = rateLimiter.take(userId, "lookup");
+        if (!decision.ok) lookupWatch.rateLimited(userId, "lookup", "bot");
+        return decision;
+      },
+    },
     deps.bot ?? {},
   );
   const services: AppServices = { security, lookup, composeGuard, grants, portal, teams };

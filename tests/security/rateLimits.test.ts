@@ -128,6 +128,19 @@ describe("security: rate limits and the lookup alert", function () {
       assert.equal(third.json.code, "RATE_LIMITED");
     });
 
+    it("holds lookups from Teams (cards and typed commands) to the same bucket, and audits the refusal", async () => {
+      const caller = { id: "teams-scraper", tenantId: "t", displayName: "Teams Scraper", roles: ["officer" as const], serviceAreas: [] };
+      const turn = { identity: { aadObjectId: caller.id, channelUserId: "29:scraper" }, caller, conversationType: "personal" as const };
+      const cards: string[] = [];
+      for (let i = 0; i < 7; i++) cards.push(JSON.stringify((await t.app.services.teams.actions.run(turn, "lookup", { query: emails[i % 3] })).card));
+      assert.ok(cards.slice(0, 5).every((c) => !/Code: RATE_LIMITED/.test(c)), "the first five are answered");
+      assert.match(cards[5]!, /Code: RATE_LIMITED/);
+      assert.match(cards[5]!, /Wait \d+ seconds/);
+      await t.app.services.security.lookupWatch.flush();
+      const raised = await alerts(t.stores, "teams-scraper");
+      assert.deepEqual(raised.map((e) => [e.surface, e.what]), [["bot", ["rate-limited:lookup"]]]);
+    });
+
     it("does not charge a request refused for its body", async () => {
       const token = await t.issuer.token({ oid: "clumsy-officer", roles: ["officer"] });
       for (let i = 0; i < 20; i++) assert.equal((await t.call("/api/lookup", { token, body: { query: 42 } })).status, 400);

@@ -43,6 +43,8 @@ export interface ActionsDeps {
   refreshUserIds(memberIds: string[]): Promise<string[]>;
   /** The staff portal's address, for "Show history" (full view only). */
   tabUrl?: string;
+  /** The per-user rate limit on lookups, shared with the API (services/rateLimit.ts; issue 8). */
+  rateLimit?(userId: string): { ok: true } | { ok: false; retryAfterSec: number };
 }
 
 export interface Turn {
@@ -254,6 +256,10 @@ export class CalmActions {
   // -------------------------------------------------------------------------------------------------------
 
   async lookup(caller: Caller, query: string): Promise<ActionResult> {
+    const limited = this.deps.rateLimit?.(caller.id);
+    if (limited && !limited.ok) {
+      return problemCard("Too many lookups for now", `You have looked up a lot of people in a short time. Wait ${limited.retryAfterSec} seconds and try again; if your work needs more, ask a register administrator.`, "RATE_LIMITED");
+    }
     const outcome = await this.deps.lookup.lookup(caller, query, "bot");
     if (!outcome.ok) return problemCard("Look someone up", outcome.message, outcome.code);
     const canReport = allows("incidents.report", caller);

@@ -63,6 +63,8 @@ export interface TeamsBotOptions {
 
 export interface TeamsBotDeps {
   lookup: LookupService;
+  /** The per-user lookup rate limit shared with the API (issue 8). */
+  rateLimit?: (userId: string) => { ok: true } | { ok: false; retryAfterSec: number };
   casework(): Casework | undefined;
   conversations: ConversationStore;
   decisionBody: DecisionBodyStore;
@@ -114,6 +116,7 @@ export function createTeamsBot(deps: TeamsBotDeps, options: TeamsBotOptions = {}
     logger: deps.logger,
     refreshUserIds: (ids) => userIds.teamsIdsFor(ids),
     ...(options.tabUrl ? { tabUrl: options.tabUrl } : {}),
+    ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
   });
   const proactive: Proactive = options.proactive ?? ((reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => adapter.continueConversationAsync(appId, reference, logic));
   const notifier = new TeamsCaseNotifier({ proactive, conversations: deps.conversations, actions, casework: () => deps.casework(), userIds, clock: deps.clock, logger: deps.logger, ...(options.sleep ? { sleep: options.sleep } : {}), ...(options.retry ? { retry: options.retry } : {}) });
