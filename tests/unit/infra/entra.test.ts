@@ -37,6 +37,10 @@ const SIGN_IN = {
   openid: "37f7f235-527c-4136-accd-4a02d197296e",
   profile: "14dad69e-099b-42c9-810b-d002981feec1",
   email: "64a6cdd6-aab1-4aaf-94b8-3cc8405e90d0",
+  // The portal's staff directory (names behind ids, people and groups to grant access to) calls Graph on behalf
+  // of the signed-in user, so it sees no more than that person could (bot/src/adapters/graph/directory.ts).
+  "User.ReadBasic.All": "b340eb25-3456-403f-be2f-af7a0d370277",
+  "GroupMember.Read.All": "bc024368-1153-4739-b217-4326f2e966d0",
 };
 const TOO_BROAD = {
   "Mail.Read (redundant next to Mail.ReadWrite)": "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
@@ -95,7 +99,7 @@ describe("infra: Entra app registration manifest", () => {
     assert.equal(byId.size, Object.keys(PRE_AUTHORISED).length, "no other client is pre-authorised");
   });
 
-  it("asks only for sign-in delegated permissions: the server's own Graph access belongs to its managed identity", () => {
+  it("asks only for sign-in and directory-reading delegated permissions: the server's own Graph access belongs to its managed identity", () => {
     const graph = manifest.requiredResourceAccess.find((r) => r.resourceAppId === GRAPH);
     assert.ok(graph);
     assert.deepEqual(graph.resourceAccess.filter((a) => a.type === "Role"), [], "no application permissions on the sign-in app");
