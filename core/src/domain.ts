@@ -204,9 +204,6 @@ export interface Case {
   /** The decision body's members when the case was referred: they, and only they, vote on it. */
   members?: StaffRef[];
   chairId?: string;
-  /** When a vote or conflict declaration last changed the ballot. Every ballot write touches the case row in the
-   * same transaction, so the case's ETag guards the tally: a close worked out from a stale read fails and retries. */
-  ballotChangedAt?: IsoDateTime;
   /** On a ratification case: the emergency case it ratifies (Dorset 4.13.2). */
   ratifiesCaseId?: string;
   /** Guidance lines and SPOC the referring manager recommends for the register entry. */

@@ -97,73 +97,79 @@ export function botStoreContract(name: string, fresh: () => Promise<BotContractS
       });
     });
 
-    describe("ballot writes guarded by the case's ETag (issue 3 item 4)", () => {
-      it("writes a vote and touches the case, returning the case's new etag", async () => {
+    describe("the ballot: open, frozen by the chair's close, reopened (issue 3 item 4)", () => {
+      it("a case created for a vote has an open ballot, read whole in one go", async () => {
         const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
-        const { caseEtag } = await s.cases.writeBallot(c.id, c.etag!, { vote: aVote(c.id, "m1"), at: LATER });
-        assert.notEqual(caseEtag, c.etag);
-        const after = await s.cases.get(c.id);
-        assert.equal(after?.etag, caseEtag);
-        assert.equal(after?.ballotChangedAt, LATER);
-        assert.equal(after?.status, "voting", "the rest of the case is untouched");
-        assert.deepEqual(withoutEtag({ ...after, ballotChangedAt: undefined }), { ...withoutEtag(c), ballotChangedAt: undefined });
-        assert.deepEqual((await s.cases.listVotes(c.id)).map((v) => v.choice), ["add-medium"]);
+        await s.cases.writeBallot(c.id, { vote: aVote(c.id, "m1"), at: LATER });
+        await s.cases.writeBallot(c.id, { conflict: aConflict(c.id, "m2"), at: LATER });
+        const b = await s.cases.getBallot(c.id);
+        assert.ok(b);
+        assert.equal(b.open, true);
+        assert.deepEqual(withoutEtag(b.case), withoutEtag(c));
+        assert.equal(b.case.etag, c.etag, "ballot writes do not change the case row");
+        assert.deepEqual(b.votes.map((v) => v.voter.id), ["m1"]);
+        assert.deepEqual(b.conflicts.map((x) => x.member.id), ["m2"]);
+        assert.equal(await s.cases.getBallot(randomUUID()), undefined);
       });
 
-      it("refuses a stale etag and writes nothing", async () => {
+      it("members writing at the same moment never hold each other up", async () => {
         const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
-        await s.cases.writeBallot(c.id, c.etag!, { vote: aVote(c.id, "m1"), at: LATER });
-        await assert.rejects(() => s.cases.writeBallot(c.id, c.etag!, { vote: aVote(c.id, "m2"), at: LATER }), ConcurrencyError);
-        await assert.rejects(() => s.cases.writeBallot(c.id, c.etag!, { conflict: aConflict(c.id, "m3"), at: LATER }), ConcurrencyError);
-        assert.deepEqual((await s.cases.listVotes(c.id)).map((v) => v.voter.id), ["m1"]);
-        assert.deepEqual(await s.cases.listConflicts(c.id), []);
-      });
-
-      it("lets exactly one of several writers holding the same etag win", async () => {
-        const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
-        const results = await Promise.allSettled(["a", "b", "c", "d"].map((m) => s.cases.writeBallot(c.id, c.etag!, { vote: aVote(c.id, m), at: LATER })));
-        assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
-        for (const r of results) if (r.status === "rejected") assert.ok(r.reason instanceof ConcurrencyError);
-        assert.equal((await s.cases.listVotes(c.id)).length, 1);
+        const members = ["a", "b", "c", "d", "e", "f"];
+        await Promise.all(members.map((m) => s.cases.writeBallot(c.id, { vote: aVote(c.id, m), at: LATER })));
+        assert.deepEqual((await s.cases.getBallot(c.id))?.votes.map((v) => v.voter.id).sort(), members);
       });
 
       it("keeps one vote per member: a second write replaces the first", async () => {
         const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
-        const first = await s.cases.writeBallot(c.id, c.etag!, { vote: aVote(c.id, "m1", "add-low"), at: AT });
-        await s.cases.writeBallot(c.id, first.caseEtag, { vote: aVote(c.id, "m1", "add-high", LATER), at: LATER });
-        const votes = await s.cases.listVotes(c.id);
+        await s.cases.writeBallot(c.id, { vote: aVote(c.id, "m1", "add-low"), at: AT });
+        await s.cases.writeBallot(c.id, { vote: aVote(c.id, "m1", "add-high", LATER), at: LATER });
+        const votes = (await s.cases.getBallot(c.id))!.votes;
         assert.equal(votes.length, 1);
         assert.equal(votes[0]!.choice, "add-high");
       });
 
-      it("writes a conflict declaration, and the chair's ruling replaces it", async () => {
+      it("a frozen ballot refuses every write and writes nothing; reopening accepts them again", async () => {
         const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
-        const first = await s.cases.writeBallot(c.id, c.etag!, { conflict: aConflict(c.id, "m1"), at: AT });
-        await s.cases.writeBallot(c.id, first.caseEtag, { conflict: aConflict(c.id, "m1", { excluded: true, ruledBy: { id: "chair", displayName: "Charlie Chair" } }), at: LATER });
-        const conflicts = await s.cases.listConflicts(c.id);
-        assert.equal(conflicts.length, 1);
-        assert.equal(conflicts[0]!.excluded, true);
+        await s.cases.freezeBallot(c.id);
+        await s.cases.freezeBallot(c.id);
+        assert.equal((await s.cases.getBallot(c.id))?.open, false);
+        await assert.rejects(() => s.cases.writeBallot(c.id, { vote: aVote(c.id, "m1"), at: LATER }), ConcurrencyError);
+        await assert.rejects(() => s.cases.writeBallot(c.id, { conflict: aConflict(c.id, "m2"), at: LATER }), ConcurrencyError);
+        assert.deepEqual((await s.cases.getBallot(c.id))?.votes, []);
+        assert.deepEqual((await s.cases.getBallot(c.id))?.conflicts, []);
+        await s.cases.reopenBallot(c.id);
+        await s.cases.reopenBallot(c.id);
+        await s.cases.writeBallot(c.id, { vote: aVote(c.id, "m1"), at: LATER });
+        assert.equal((await s.cases.getBallot(c.id))?.votes.length, 1);
       });
 
-      it("a case update after a ballot write needs the new etag (close cannot use a stale read)", async () => {
+      it("writes racing a freeze either land before it (and are read after it) or are refused", async () => {
         const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
-        await s.cases.writeBallot(c.id, c.etag!, { vote: aVote(c.id, "m1"), at: LATER });
-        await assert.rejects(() => s.cases.update({ ...c, status: "decided" }), ConcurrencyError);
-        const fresh = await s.cases.get(c.id);
-        const decided = await s.cases.update({ ...fresh!, status: "decided" });
-        await assert.rejects(() => s.cases.writeBallot(c.id, fresh!.etag!, { vote: aVote(c.id, "m2"), at: LATER }), ConcurrencyError);
-        assert.equal(decided.status, "decided");
+        const members = Array.from({ length: 12 }, (_, i) => `m${i}`);
+        const writes = members.map((m) => s.cases.writeBallot(c.id, { vote: aVote(c.id, m), at: LATER }).then(() => m, () => undefined));
+        await s.cases.freezeBallot(c.id);
+        const read = (await s.cases.getBallot(c.id))!.votes.map((v) => v.voter.id).sort();
+        const acknowledged = (await Promise.all(writes)).filter((m): m is string => m !== undefined).sort();
+        assert.deepEqual(read, acknowledged, "every acknowledged write is in the read after the freeze, and nothing else");
       });
 
-      it("fails with NotFoundError for a case that does not exist", async () => {
-        const id = randomUUID();
-        await assert.rejects(() => s.cases.writeBallot(id, 'W/"x"', { vote: aVote(id, "m1"), at: LATER }), (e: unknown) => e instanceof NotFoundError || e instanceof ConcurrencyError);
-        assert.deepEqual(await s.cases.listVotes(id), []);
+      it("a case created without a vote has no open ballot", async () => {
+        const c = await s.cases.create(fullCase(randomUUID(), { status: "pending-ratification" }));
+        assert.equal((await s.cases.getBallot(c.id))?.open, false);
+        await assert.rejects(() => s.cases.writeBallot(c.id, { vote: aVote(c.id, "m1"), at: LATER }), ConcurrencyError);
+      });
+
+      it("deleting a case removes its ballot too", async () => {
+        const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
+        await s.cases.writeBallot(c.id, { vote: aVote(c.id, "m1"), at: LATER });
+        await s.cases.delete(c.id);
+        assert.equal(await s.cases.getBallot(c.id), undefined);
+        await assert.rejects(() => s.cases.reopenBallot(c.id), NotFoundError);
       });
 
       it("refuses a vote for another case (a programming error)", async () => {
         const c = await s.cases.create(fullCase(randomUUID(), { status: "voting" }));
-        await assert.rejects(() => s.cases.writeBallot(c.id, c.etag!, { vote: aVote("other", "m1"), at: LATER }), TypeError);
+        await assert.rejects(() => s.cases.writeBallot(c.id, { vote: aVote("other", "m1"), at: LATER }), TypeError);
       });
     });
   });

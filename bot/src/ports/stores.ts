@@ -72,18 +72,33 @@ export interface CaseStore {
   listVotes(caseId: string): Promise<Vote[]>;
   putConflict(conflict: ConflictDeclaration): Promise<ConflictDeclaration>;
   listConflicts(caseId: string): Promise<ConflictDeclaration[]>;
-  /** Writes a vote (one per member: it replaces theirs) or a conflict declaration together with a touch of the
-   * case row (`ballotChangedAt`), in one transaction, only if the case still has `caseEtag`; ConcurrencyError if
-   * not, NotFoundError if there is no such case. So the case's ETag guards the tally: a close worked out from a
-   * ballot read before this write fails and re-reads, and a write racing a close sees the case decided.
-   * Returns the case's new etag. */
-  writeBallot(caseId: string, caseEtag: string, change: BallotChange): Promise<{ caseEtag: string }>;
+  /** The case with its whole ballot, read in one go (one partition): the votes, the conflict declarations, and
+   * whether the ballot is open. A case created with status `voting` has an open ballot. Undefined if no such case. */
+  getBallot(caseId: string): Promise<Ballot | undefined>;
+  /** Writes a vote (one per member: it replaces theirs) or a conflict declaration, only while the ballot is open:
+   * one transaction with the ballot's guard row (If-Match *), so members voting at once never hold each other up.
+   * ConcurrencyError if the ballot is frozen or closed (re-read to see which). */
+  writeBallot(caseId: string, change: BallotChange): Promise<void>;
+  /** Stops all ballot writes (removes the guard). The chair's close freezes first, then reads the ballot: every
+   * write either landed before the freeze (and is read) or fails after it, so no counted vote is ever missed.
+   * Idempotent. */
+  freezeBallot(caseId: string): Promise<void>;
+  /** Opens the ballot again after a close that could not decide (quorum not met, a tie). Idempotent. */
+  reopenBallot(caseId: string): Promise<void>;
   /** Deletes the case with its votes, conflict declarations and status index row (retention purge, issue 7).
    * A missing case is not an error. */
   delete(id: string): Promise<void>;
 }
 
 export type BallotChange = { at: string } & ({ vote: Vote; conflict?: undefined } | { conflict: ConflictDeclaration; vote?: undefined });
+
+export interface Ballot {
+  case: Case;
+  votes: Vote[];
+  conflicts: ConflictDeclaration[];
+  /** Whether ballot writes are accepted (false while the chair is closing the vote, and once it is closed). */
+  open: boolean;
+}
 
 export interface AuditStore {
   /** Append-only, hash-chained (docs/security.md "Audit chain"): the store sets `chainId`, `seq`, `prevHash`

@@ -8,10 +8,11 @@
 // is written (with, where the policy asks, that health issues were considered and by whom: Dorset 4.10); an "add"
 // outcome goes on the register with the policy's dates.
 //
-// Concurrency: every ballot write (vote or conflict) goes with a touch of the case row in one transaction guarded
-// by the case's ETag (CaseStore.writeBallot). A vote that lost a race re-reads and tries again; a close that read
-// a ballot which has since changed fails its own ETag check and re-reads. So no vote is lost, none counts twice,
-// and none lands after the decision.
+// Concurrency: a vote or conflict declaration is written only while the ballot is open (CaseStore.writeBallot: one
+// transaction with the ballot's guard), so members voting at once never wait for each other, and a member's repeat
+// replaces their own row (one vote per member, so nothing counts twice). The chair's close first freezes the ballot,
+// then reads it and writes the decision with the case's ETag: every vote either landed before the freeze and is
+// counted, or is refused after it — none is acknowledged and then lost. A close that cannot decide reopens it.
 //
 // The chair, or the named deputy when the chair is absent, may add someone at high risk at once (Dorset
 // 4.13.2): the entry is in force as "pending ratification" and a ratification case goes to the next meeting.
@@ -50,7 +51,7 @@ import { riskForOutcome, type RegisterService } from "./register";
 export const CASE_LIMITS = { summaryMin: 10, summaryMax: 300, incidents: 50, guidance: 3, guidanceLine: 200, restrictions: 20, reason: 1000, rationale: 5000, papersUrl: 2000 } as const;
 
 const KEY_PATTERN = /^[A-Za-z0-9_-]{8,100}$/;
-/** Ballot writes race each other (members vote at once); a loser re-reads and tries again, with jitter. */
+/** Re-reads of a ballot that was frozen or closed under a write, and waits while the chair is closing. */
 const BALLOT_ATTEMPTS = 25;
 
 export type ConflictState = "declared" | "excluded" | "may-vote" | null;
@@ -256,8 +257,8 @@ export class CaseService {
 
   /** The case and its ballot as this caller may see them, read fresh. */
   async viewFor(caller: Caller, c: Case): Promise<CaseView> {
-    const [votes, conflicts] = await Promise.all([this.deps.stores.cases.listVotes(c.id), this.deps.stores.cases.listConflicts(c.id)]);
-    return this.view(caller, c, votes, conflicts);
+    const b = await this.deps.stores.cases.getBallot(c.id);
+    return b ? this.view(caller, b.case, b.votes, b.conflicts) : this.view(caller, c, [], []);
   }
 
   private tally(c: Case, votes: Vote[], conflicts: ConflictDeclaration[], closing: boolean): Tally {
@@ -273,10 +274,8 @@ export class CaseService {
   /** The view everyone in the decision body's channel sees on the shared card: tally and progress, nobody's own
    * vote, no chair controls. Undefined if there is no such case. */
   async channelView(caseId: string): Promise<CaseView | undefined> {
-    const c = await this.deps.stores.cases.get(caseId);
-    if (!c) return undefined;
-    const [votes, conflicts] = await Promise.all([this.deps.stores.cases.listVotes(c.id), this.deps.stores.cases.listConflicts(c.id)]);
-    return this.view(CHANNEL_VIEWER, c, votes, conflicts);
+    const b = await this.deps.stores.cases.getBallot(caseId);
+    return b ? this.view(CHANNEL_VIEWER, b.case, b.votes, b.conflicts) : undefined;
   }
 
   private view(caller: Caller, c: Case, votes: Vote[], conflicts: ConflictDeclaration[]): CaseView {
@@ -333,14 +332,13 @@ export class CaseService {
     const choice = DECISION_OUTCOMES.find((o) => o === choiceInput);
     if (!choice) return fail("CHOICE_INVALID", 400, "That is not one of the choices. Pick one of the vote buttons.");
     for (let attempt = 1; ; attempt++) {
-      const c = await this.deps.stores.cases.get(caseId);
-      if (!c) return notFound();
+      const b = await this.deps.stores.cases.getBallot(caseId);
+      if (!b) return notFound();
+      const { case: c, votes, conflicts } = b;
       if (!c.members?.some((m) => m.id === caller.id)) {
         return (await this.maySee(caller, c)) ? fail("NOT_A_MEMBER", 403, `Only members of ${this.deps.profile.decisionBody.name} on this case can vote. Nothing was changed.`) : notFound();
       }
       if (c.status !== "voting") return closed(c);
-      // Read after the case: if the ballot changes after these reads, the write below fails its ETag check.
-      const [votes, conflicts] = await Promise.all([this.deps.stores.cases.listVotes(caseId), this.deps.stores.cases.listConflicts(caseId)]);
       const conflict = conflicts.find((x) => x.member.id === caller.id);
       if (conflict && conflict.excluded === undefined) return fail("CONFLICT_DECLARED", 409, "You declared a conflict of interest on this case. Wait for the chair's ruling before you vote.");
       if (conflict?.excluded) return fail("MEMBER_EXCLUDED", 409, "The chair excluded you from this case because of a conflict of interest, so you cannot vote on it.");
@@ -349,17 +347,24 @@ export class CaseService {
         // A second click, or Teams retrying the same invoke: nothing new happens.
         return { ok: true, vote: previous, changed: false, view: this.view(caller, c, votes, conflicts) };
       }
+      if (!b.open) {
+        // The chair is closing the vote this moment: wait for the decision (or for the ballot to reopen).
+        if (attempt >= BALLOT_ATTEMPTS) return fail("VOTE_PAUSED", 409, "The chair is closing the vote right now, so your vote was not counted. Refresh the card in a moment.");
+        await this.sleep(backoff(attempt));
+        continue;
+      }
       const vote: Vote = { caseId, voter: staffRef(caller), choice, castAt: this.deps.clock.now().toISOString() };
       try {
-        const { caseEtag } = await this.deps.stores.cases.writeBallot(caseId, c.etag!, { vote, at: vote.castAt });
-        const after = [...votes.filter((v) => v.voter.id !== caller.id), vote];
-        await this.audit(caller, surface, "vote", c, [c.reference, previous ? "vote-replaced" : "vote-cast"]);
-        this.notify("caseChanged", () => this.deps.notifier.caseChanged(caseId));
-        return { ok: true, vote, changed: true, view: this.view(caller, { ...c, etag: caseEtag, ballotChangedAt: vote.castAt }, after, conflicts) };
+        await this.deps.stores.cases.writeBallot(caseId, { vote, at: vote.castAt });
       } catch (error) {
+        // The ballot was frozen or closed after the read: read again to see which.
         if (!(error instanceof ConcurrencyError) || attempt >= BALLOT_ATTEMPTS) throw error;
-        await this.sleep(backoff(attempt));
+        continue;
       }
+      const after = [...votes.filter((v) => v.voter.id !== caller.id), vote];
+      await this.audit(caller, surface, "vote", c, [c.reference, previous ? "vote-replaced" : "vote-cast"]);
+      this.notify("caseChanged", () => this.deps.notifier.caseChanged(caseId));
+      return { ok: true, vote, changed: true, view: this.view(caller, c, after, conflicts) };
     }
   }
 
@@ -397,26 +402,32 @@ export class CaseService {
     });
   }
 
-  /** One ETag-guarded ballot write, retried on a race. `decide` sees the fresh case and conflicts. */
+  /** One ballot write (a conflict declaration or a ruling) while the ballot is open. `decide` sees the fresh case
+   * and conflicts. */
   private async ballotWrite(caller: Caller, caseId: string, surface: Surface, what: string, decide: (c: Case, conflicts: ConflictDeclaration[]) => Failure | "unchanged" | { conflict: ConflictDeclaration; at: string }): Promise<Ok<{ view: CaseView }> | Failure> {
     for (let attempt = 1; ; attempt++) {
-      const c = await this.deps.stores.cases.get(caseId);
-      if (!c || !(await this.maySee(caller, c))) return notFound();
+      const b = await this.deps.stores.cases.getBallot(caseId);
+      if (!b || !(await this.maySee(caller, b.case))) return notFound();
+      const { case: c, votes, conflicts } = b;
       if (c.status !== "voting") return closed(c);
-      const [votes, conflicts] = await Promise.all([this.deps.stores.cases.listVotes(caseId), this.deps.stores.cases.listConflicts(caseId)]);
       const decision = decide(c, conflicts);
       if (decision === "unchanged") return { ok: true, view: this.view(caller, c, votes, conflicts) };
       if ("ok" in decision) return decision;
+      if (!b.open) {
+        if (attempt >= BALLOT_ATTEMPTS) return fail("VOTE_PAUSED", 409, "The chair is closing the vote right now, so nothing was changed. Refresh the card in a moment.");
+        await this.sleep(backoff(attempt));
+        continue;
+      }
       try {
-        const { caseEtag } = await this.deps.stores.cases.writeBallot(caseId, c.etag!, decision);
-        const after = [...conflicts.filter((x) => x.member.id !== decision.conflict.member.id), decision.conflict];
-        await this.audit(caller, surface, "update", c, [c.reference, what]);
-        this.notify("caseChanged", () => this.deps.notifier.caseChanged(caseId));
-        return { ok: true, view: this.view(caller, { ...c, etag: caseEtag }, votes, after) };
+        await this.deps.stores.cases.writeBallot(caseId, decision);
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= BALLOT_ATTEMPTS) throw error;
-        await this.sleep(backoff(attempt));
+        continue;
       }
+      const after = [...conflicts.filter((x) => x.member.id !== decision.conflict.member.id), decision.conflict];
+      await this.audit(caller, surface, "update", c, [c.reference, what]);
+      this.notify("caseChanged", () => this.deps.notifier.caseChanged(caseId));
+      return { ok: true, view: this.view(caller, c, votes, after) };
     }
   }
 
@@ -427,17 +438,29 @@ export class CaseService {
   /** The chair closes the vote: the votes cast are counted under the policy's quorum and majority, and the
    * decision record (and, for an "add" outcome, the register entry) is written. */
   async close(caller: Caller, caseId: string, input: { healthConsidered?: { considered?: unknown; note?: unknown }; rationale?: unknown; outcome?: unknown }, surface: Surface): Promise<Ok<{ view: CaseView; alreadyClosed: boolean; entry?: { id: string; reference: string; status: string } }> | (Failure & { view?: CaseView })> {
+    // Dorset 4.10: the decision record says underlying health issues were considered, and by whom. Checked before the
+    // ballot is touched.
+    const considered = input.healthConsidered?.considered;
+    const healthMissing = this.deps.profile.decisionBody.recordHealthConsidered && typeof considered !== "boolean";
     for (let attempt = 1; ; attempt++) {
-      const c = await this.deps.stores.cases.get(caseId);
-      if (!c || !(await this.maySee(caller, c))) return notFound();
-      if (c.chairId !== caller.id) return fail("NOT_CHAIR", 403, "Only the chair closes the vote. Nothing was changed.");
-      if (c.status === "decided" && c.decision) {
+      const first = await this.deps.stores.cases.get(caseId);
+      if (!first || !(await this.maySee(caller, first))) return notFound();
+      if (first.chairId !== caller.id) return fail("NOT_CHAIR", 403, "Only the chair closes the vote. Nothing was changed.");
+      if (first.status === "decided" && first.decision) {
         // Closing again (a double click, a retry): finish anything left undone, change nothing else.
-        const entry = await this.afterDecision(caller, c, surface);
+        const entry = await this.afterDecision(caller, first, surface);
         return { ok: true, view: await this.viewFor(caller, entry.case), alreadyClosed: true, ...(entry.entry ? { entry: entry.entry } : {}) };
       }
-      if (c.status !== "voting") return closed(c);
-      const [votes, conflicts] = await Promise.all([this.deps.stores.cases.listVotes(caseId), this.deps.stores.cases.listConflicts(caseId)]);
+      if (first.status !== "voting") return closed(first);
+      if (healthMissing) {
+        return fail("HEALTH_CONSIDERATION_REQUIRED", 400, `The decision record must say whether underlying health issues were considered (${sourceOf(this.deps.profile, "decisionBody.recordHealthConsidered") ?? "policy"}). Answer that question and close the vote again.`);
+      }
+      // Freeze, then read: every vote is either in this read or refused from now on.
+      await this.deps.stores.cases.freezeBallot(caseId);
+      const b = await this.deps.stores.cases.getBallot(caseId);
+      if (!b) return notFound();
+      const { case: c, votes, conflicts } = b;
+      if (c.status !== "voting") continue; // decided meanwhile (another close): report that
       const t = this.tally(c, votes, conflicts, true);
       let result = t.result;
       // Where the policy sets no voting rule (West Lindsey 11.2: the Determination Team decides), the chair records
@@ -446,11 +469,10 @@ export class CaseService {
       if (!result.ok && result.code === "NO_VOTING_RULE" && recorded) {
         result = { ok: true, outcome: recorded, votesFor: t.tally[recorded], decidedEarly: false, byCastingVote: false };
       }
-      if (!result.ok) return { ...fail(result.code, 409, result.message), view: this.view(caller, c, votes, conflicts) };
-      // Dorset 4.10: the decision record says underlying health issues were considered, and by whom.
-      const considered = input.healthConsidered?.considered;
-      if (this.deps.profile.decisionBody.recordHealthConsidered && typeof considered !== "boolean") {
-        return fail("HEALTH_CONSIDERATION_REQUIRED", 400, `The decision record must say whether underlying health issues were considered (${sourceOf(this.deps.profile, "decisionBody.recordHealthConsidered") ?? "policy"}). Answer that question and close the vote again.`);
+      if (!result.ok) {
+        // No decision yet (quorum not met, a tie, a ruling pending): members may go on voting.
+        await this.deps.stores.cases.reopenBallot(caseId);
+        return { ...fail(result.code, 409, result.message), view: this.view(caller, c, votes, conflicts) };
       }
       const rationale = str(input.rationale).slice(0, CASE_LIMITS.rationale);
       const now = this.deps.clock.now().toISOString();
@@ -471,9 +493,8 @@ export class CaseService {
       try {
         decided = await this.deps.stores.cases.update({ ...c, status: "decided", decision });
       } catch (error) {
-        // A vote or conflict landed after our read: count again.
+        // Another close got there first: read again and report what it decided.
         if (!(error instanceof ConcurrencyError) || attempt >= BALLOT_ATTEMPTS) throw error;
-        await this.sleep(backoff(attempt));
         continue;
       }
       await this.audit(caller, surface, "decision", decided, [decided.reference, `outcome:${decision.outcome}`, `votes:${decision.votesFor}/${decision.votesCast}`]);
@@ -733,7 +754,7 @@ function summarise(result: BallotResult): BallotView["result"] {
 }
 
 function backoff(attempt: number): number {
-  // Full jitter, growing to ~40 ms: six members voting at once settle in a few rounds.
+  // Full jitter, growing to ~40 ms: a vote that arrives while the chair is closing waits about a second in all.
   return Math.floor(Math.random() * Math.min(40, 4 * 2 ** Math.min(attempt, 4)));
 }
 

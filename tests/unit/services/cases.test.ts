@@ -258,23 +258,49 @@ describe("CaseService: referral, vote and decision (issue 3 item 3)", () => {
       assert.deepEqual(await h.stores.register.listBySubject(c.subjectId), []);
     });
 
-    it("a vote that lands while the chair is closing is counted, never lost", async () => {
+    it("a vote that lands just before the chair's close is counted", async () => {
       const c = await aCase(h);
       for (const m of [pam, petra, percy]) await vote(h, m, c, "add-low");
       await vote(h, polly, c, "add-high");
-      const update = h.stores.cases.update.bind(h.stores.cases);
-      let raced = false;
-      h.stores.cases.update = async (x) => {
-        if (!raced && x.status === "decided") {
-          raced = true;
-          await vote(h, paddy, c, "add-low"); // lands between the close's read and its write
-        }
-        return update(x);
+      const freeze = h.stores.cases.freezeBallot.bind(h.stores.cases);
+      h.stores.cases.freezeBallot = async (id) => {
+        await vote(h, paddy, c, "add-low"); // lands between the close's first read and its freeze
+        return freeze(id);
       };
       const out = await h.cw.cases.close(chair, c.id, { healthConsidered: { considered: true } }, "bot");
       assert.ok(out.ok);
       assert.equal(out.view.case.decision?.votesCast, 5, "the late vote is in the decision");
       assert.equal(out.view.case.decision?.votesFor, 4);
+    });
+
+    it("a vote that arrives while the chair is closing is refused, never acknowledged and lost", async () => {
+      const c = await aCase(h);
+      for (const m of [pam, petra, percy, polly]) await vote(h, m, c, "add-low");
+      const getBallot = h.stores.cases.getBallot.bind(h.stores.cases);
+      let late: Awaited<ReturnType<typeof h.cw.cases.vote>> | undefined;
+      let tried = false;
+      h.stores.cases.getBallot = async (id) => {
+        const b = await getBallot(id);
+        if (b && !b.open && !tried) {
+          tried = true;
+          late = await h.cw.cases.vote(paddy, c.id, "add-high", "bot"); // after the freeze
+        }
+        return b;
+      };
+      const out = await h.cw.cases.close(chair, c.id, { healthConsidered: { considered: true } }, "bot");
+      assert.ok(out.ok);
+      assert.equal(failed(late!).code, "VOTE_PAUSED");
+      assert.equal(out.view.case.decision?.votesCast, 4);
+      h.stores.cases.getBallot = getBallot;
+      assert.equal((await h.stores.cases.listVotes(c.id)).length, 4, "the refused vote is not stored either");
+    });
+
+    it("a close that cannot decide opens the ballot again", async () => {
+      const c = await aCase(h);
+      await vote(h, pam, c, "add-low");
+      assert.equal(failed(await h.cw.cases.close(chair, c.id, { healthConsidered: { considered: true } }, "bot")).code, "QUORUM_NOT_MET");
+      assert.equal((await h.stores.cases.getBallot(c.id))?.open, true);
+      await vote(h, petra, c, "add-low");
     });
 
     it("West Lindsey 11.2: where the policy sets no voting rule, the chair records the decision the body reached", async () => {

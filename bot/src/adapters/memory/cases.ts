@@ -1,7 +1,7 @@
 // In-memory CaseStore: same keys, limits, copies and errors as TableCaseStore (tests/contract).
 import type { Case, CaseStatus, ConflictDeclaration, Vote } from "../../../../core/src/domain";
 import { ConcurrencyError, NotFoundError } from "../../ports/errors";
-import type { BallotChange, CaseStore } from "../../ports/stores";
+import type { Ballot, BallotChange, CaseStore } from "../../ports/stores";
 import { encodeRecord } from "../tables/codec";
 import { keyPart } from "../tables/keys";
 import { MemoryRecords } from "./records";
@@ -11,6 +11,8 @@ export class MemoryCaseStore implements CaseStore {
   /** Keyed `<caseId>|<voterId>`: one vote per member per case. */
   private readonly votes = new MemoryRecords<Vote>("vote");
   private readonly conflicts = new MemoryRecords<ConflictDeclaration>("conflict declaration");
+  /** Cases whose ballot is open, like the table's "ballot" guard rows. */
+  private readonly open = new Set<string>();
 
   async get(id: string): Promise<Case | undefined> {
     return Promise.resolve(this.cases.read(keyPart("case", id)));
@@ -18,7 +20,10 @@ export class MemoryCaseStore implements CaseStore {
 
   async create(c: Case): Promise<Case> {
     keyPart("subject", c.subjectId);
-    return Promise.resolve(this.cases.create(keyPart("case", c.id), c.id, c));
+    const key = keyPart("case", c.id);
+    const created = this.cases.create(key, c.id, c);
+    if (c.status === "voting") this.open.add(key);
+    return Promise.resolve(created);
   }
 
   async update(c: Case): Promise<Case> {
@@ -50,27 +55,43 @@ export class MemoryCaseStore implements CaseStore {
     return Promise.resolve(this.conflicts.list(`${keyPart("case", caseId)}|`).map(withoutEtag));
   }
 
-  async writeBallot(caseId: string, caseEtag: string, change: BallotChange): Promise<{ caseEtag: string }> {
+  async getBallot(caseId: string): Promise<Ballot | undefined> {
+    const key = keyPart("case", caseId);
+    const c = this.cases.read(key);
+    if (!c) return Promise.resolve(undefined);
+    return Promise.resolve({ case: c, votes: this.votes.list(`${key}|`), conflicts: this.conflicts.list(`${key}|`).map(withoutEtag), open: this.open.has(key) });
+  }
+
+  async writeBallot(caseId: string, change: BallotChange): Promise<void> {
     const key = keyPart("case", caseId);
     const ballotCaseId = change.vote ? change.vote.caseId : change.conflict.caseId;
     if (ballotCaseId !== caseId) throw new TypeError(`A ballot write for case ${caseId} carries case ${ballotCaseId}.`);
     // Everything that can fail is checked before anything is written (one transaction, like the table's).
     if (change.vote) encodeRecord("vote", `${caseId}/${change.vote.voter.id}`, change.vote);
     else encodeRecord("conflict declaration", `${caseId}/${change.conflict.member.id}`, change.conflict);
-    const current = this.cases.read(key);
-    if (!current) throw new NotFoundError("case", caseId);
-    if (current.etag !== caseEtag) throw new ConcurrencyError("case", caseId);
-    const { etag: _etag, ...record } = current;
-    const touched = this.cases.replace(key, caseId, { ...record, ballotChangedAt: change.at }, caseEtag);
+    if (!this.open.has(key)) throw new ConcurrencyError("ballot", caseId);
     if (change.vote) this.votes.upsert(`${key}|${keyPart("voter", change.vote.voter.id)}`, `${caseId}/${change.vote.voter.id}`, change.vote);
     else this.conflicts.upsert(`${key}|${keyPart("member", change.conflict.member.id)}`, `${caseId}/${change.conflict.member.id}`, change.conflict);
-    return Promise.resolve({ caseEtag: touched.etag });
+    return Promise.resolve();
+  }
+
+  async freezeBallot(caseId: string): Promise<void> {
+    this.open.delete(keyPart("case", caseId));
+    return Promise.resolve();
+  }
+
+  async reopenBallot(caseId: string): Promise<void> {
+    const key = keyPart("case", caseId);
+    if (!this.cases.has(key)) throw new NotFoundError("case", caseId);
+    this.open.add(key);
+    return Promise.resolve();
   }
 
   async delete(id: string): Promise<void> {
     const key = keyPart("case", id);
     for (const v of this.votes.list(`${key}|`)) this.votes.delete(`${key}|${keyPart("voter", v.voter.id)}`);
     for (const c of this.conflicts.list(`${key}|`)) this.conflicts.delete(`${key}|${keyPart("member", c.member.id)}`);
+    this.open.delete(key);
     this.cases.delete(key);
     return Promise.resolve();
   }

@@ -7,7 +7,7 @@
 import { odata } from "@azure/data-tables";
 import type { Case, CaseStatus, ConflictDeclaration, Vote } from "../../../../core/src/domain";
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../../ports/errors";
-import type { BallotChange, CaseStore } from "../../ports/stores";
+import type { Ballot, BallotChange, CaseStore } from "../../ports/stores";
 import { decodeRecord, encodeRecord } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
 import { transactionOf, type StoredRow, type TableGateway } from "./gateway";
@@ -15,6 +15,8 @@ import { readMany, removeStaleIndexRow } from "./incidents";
 import { keyPart, prefixEnd } from "./keys";
 
 const CASE_ROW = "case";
+/** The ballot's guard: the row exists while ballot writes are accepted (each write merges it with If-Match *). */
+const GUARD_ROW = "ballot";
 const VOTE_PREFIX = "v|";
 const CONFLICT_PREFIX = "c|";
 
@@ -36,7 +38,16 @@ export class TableCaseStore implements CaseStore {
     const props = encodeRecord("case", c.id, c);
     const pk = keyPart("case", c.id);
     await this.byStatus.upsert({ partitionKey: c.status, rowKey: pk, caseId: c.id }, ctx);
-    const etag = await this.cases.create({ partitionKey: pk, rowKey: CASE_ROW, ...props }, ctx);
+    if (c.status !== "voting") {
+      const etag = await this.cases.create({ partitionKey: pk, rowKey: CASE_ROW, ...props }, ctx);
+      return { ...decodeRecord<Case>(props), etag };
+    }
+    // A case open for a vote gets its ballot guard in the same transaction.
+    const [etag] = await this.cases.transaction(transactionOf((t) => {
+      t.createEntity({ partitionKey: pk, rowKey: CASE_ROW, ...props });
+      t.createEntity({ partitionKey: pk, rowKey: GUARD_ROW, open: true });
+    }), ctx);
+    if (!etag) throw new Error(`The store did not return an etag for cases.create; read the case ${c.id} again.`);
     return { ...decodeRecord<Case>(props), etag };
   }
 
@@ -100,27 +111,55 @@ export class TableCaseStore implements CaseStore {
     return rows.map((row) => decodeRecord<ConflictDeclaration>(row));
   }
 
-  async writeBallot(caseId: string, caseEtag: string, change: BallotChange): Promise<{ caseEtag: string }> {
+  async getBallot(caseId: string): Promise<Ballot | undefined> {
+    // One partition query: the case, its guard, votes and conflict declarations as one read.
+    const ctx = this.ctx("getBallot", "case", caseId);
+    let c: Case | undefined;
+    let open = false;
+    const votes: Vote[] = [];
+    const conflicts: ConflictDeclaration[] = [];
+    for await (const row of this.cases.query(odata`PartitionKey eq ${keyPart("case", caseId)}`, ctx)) {
+      const rowKey = row.rowKey ?? "";
+      if (rowKey === CASE_ROW) c = { ...decodeRecord<Case>(row), etag: row.etag };
+      else if (rowKey === GUARD_ROW) open = true;
+      else if (rowKey.startsWith(VOTE_PREFIX)) votes.push({ ...decodeRecord<Vote>(row), etag: row.etag });
+      else if (rowKey.startsWith(CONFLICT_PREFIX)) conflicts.push(decodeRecord<ConflictDeclaration>(row));
+    }
+    return c ? { case: c, votes, conflicts, open } : undefined;
+  }
+
+  async writeBallot(caseId: string, change: BallotChange): Promise<void> {
     const pk = keyPart("case", caseId);
     const ballotCaseId = change.vote ? change.vote.caseId : change.conflict.caseId;
     if (ballotCaseId !== caseId) throw new TypeError(`A ballot write for case ${caseId} carries case ${ballotCaseId}.`);
     const row = change.vote
       ? { partitionKey: pk, rowKey: VOTE_PREFIX + keyPart("voter", change.vote.voter.id), ...encodeRecord("vote", `${caseId}/${change.vote.voter.id}`, change.vote) }
       : { partitionKey: pk, rowKey: CONFLICT_PREFIX + keyPart("member", change.conflict.member.id), ...encodeRecord("conflict declaration", `${caseId}/${change.conflict.member.id}`, change.conflict) };
-    // One partition, one transaction: the ballot row and an If-Match merge of the case row. A stale etag fails
-    // the whole batch (412 → ConcurrencyError), so no vote is ever counted by a close that did not see it.
+    // One partition, one transaction: the ballot row, and a merge of the guard with If-Match *, which fails the whole
+    // transaction (404) when the guard is gone: the ballot is frozen or closed.
     const actions = transactionOf((t) => {
       t.upsertEntity(row, "Replace");
-      t.updateEntity({ partitionKey: pk, rowKey: CASE_ROW, ballotChangedAt: change.at }, "Merge", { etag: caseEtag });
+      t.updateEntity({ partitionKey: pk, rowKey: GUARD_ROW, open: true }, "Merge", { etag: "*" });
     });
-    const etags = await this.cases.transaction(actions, this.ctx("writeBallot", "case", caseId));
-    const etag = etags[1];
-    if (!etag) throw new Error(`The store did not return the case's new etag for cases.writeBallot; read the case ${caseId} again.`);
-    return { caseEtag: etag };
+    try {
+      await this.cases.transaction(actions, this.ctx("writeBallot", "ballot", caseId));
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new ConcurrencyError("ballot", caseId);
+      throw error;
+    }
   }
 
-  /** Ballot rows first, then the case, then its status index row: a purge cut short leaves at most an index row
-   * pointing at nothing, which readers drop, and running it again finishes the job. */
+  async freezeBallot(caseId: string): Promise<void> {
+    await this.cases.delete(keyPart("case", caseId), GUARD_ROW, this.ctx("freezeBallot", "ballot", caseId));
+  }
+
+  async reopenBallot(caseId: string): Promise<void> {
+    const pk = keyPart("case", caseId);
+    const ctx = this.ctx("reopenBallot", "ballot", caseId);
+    if (!(await this.cases.get(pk, CASE_ROW, ctx))) throw new NotFoundError("case", caseId);
+    await this.cases.upsert({ partitionKey: pk, rowKey: GUARD_ROW, open: true }, ctx);
+  }
+
   async delete(id: string): Promise<void> {
     const ctx = this.ctx("delete", "case", id);
     const pk = keyPart("case", id);

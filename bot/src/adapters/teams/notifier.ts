@@ -2,8 +2,9 @@
 //
 // - caseOpened: posts the case's vote card to the channel (a stored conversation reference) and keeps the new
 //   activity's id, so the card can be updated in place. Posting twice for one case updates instead.
-// - caseChanged: updates that card for everyone. Updates for one case are coalesced (one in flight, at most one
-//   more queued), so six members voting at once cause two updates, not six: kinder to Teams' per-conversation limit.
+// - caseChanged: updates that card for everyone. Updates for one case are coalesced: the first change waits a short
+//   moment (`coalesceMs`) for others, one update runs at a time and at most one more is queued, so six members voting
+//   at once cause one or two updates, not six: kinder to Teams' per-conversation limit.
 // - A 429 (or 503) from the Bot Connector is retried after its Retry-After, else with exponential backoff.
 import { TeamsInfo, type ConversationReference, type TurnContext } from "botbuilder";
 import type { CaseNotifier } from "../../ports/caseNotifier";
@@ -67,12 +68,16 @@ export interface NotifierDeps {
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
   retry?: RetryPolicy;
+  /** How long the first change to a case waits for others before the card is updated (default 300 ms). */
+  coalesceMs?: number;
 }
 
 export class TeamsCaseNotifier implements CaseNotifier {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Where each case's card was posted (it never moves), so an update needs no store read. */
+  private readonly posted = new Map<string, { reference: Record<string, unknown>; activityId: string }>();
 
   constructor(private readonly deps: NotifierDeps) {
     this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -109,6 +114,7 @@ export class TeamsCaseNotifier implements CaseNotifier {
       return;
     }
     await this.deps.conversations.put({ key: `card:${c.id}`, reference: channel.reference, activityId, updatedAt: this.deps.clock.now().toISOString() });
+    this.posted.set(c.id, { reference: channel.reference, activityId });
     this.deps.logger.info("bot.case_posted", { case: c.reference });
   }
 
@@ -121,6 +127,7 @@ export class TeamsCaseNotifier implements CaseNotifier {
     }
     const run = (async () => {
       try {
+        if ((this.deps.coalesceMs ?? 300) > 0) await this.sleep(this.deps.coalesceMs ?? 300);
         do {
           this.again.delete(caseId);
           await this.update(caseId);
@@ -142,8 +149,13 @@ export class TeamsCaseNotifier implements CaseNotifier {
     const proactive = this.deps.proactive;
     const cw = this.deps.casework();
     if (!proactive || !cw) return;
-    const posted = await this.deps.conversations.get(`card:${caseId}`);
-    if (!posted?.activityId) return;
+    let posted = this.posted.get(caseId);
+    if (!posted) {
+      const stored = await this.deps.conversations.get(`card:${caseId}`);
+      if (!stored?.activityId) return;
+      posted = { reference: stored.reference, activityId: stored.activityId };
+      this.posted.set(caseId, posted);
+    }
     const view = await cw.cases.channelView(caseId);
     if (!view) return;
     const result = await this.deps.actions.render(view, undefined);
