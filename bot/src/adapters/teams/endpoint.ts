@@ -1,13 +1,15 @@
 // `POST /api/messages`: where the Bot Framework (or, locally, the Agents Playground) delivers Teams activities.
 // The route takes no CALM user token (auth "none"): the Bot Framework's own token is checked, first cheaply here
 // (present, meant for this bot, not expired, signed), then fully by botbuilder's CloudAdapter.
-import type { CloudAdapter } from "botbuilder";
+import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { Clock, Logger } from "../../ports/system";
 import { defineRoute, HttpError, type Reply, type Route } from "../http/router";
 import type { CalmBot } from "./bot";
 
 interface EndpointDeps {
   adapter: CloudAdapter;
+  /** botbuilder's authentication, to check the token before the adapter runs the bot. */
+  auth: ConfigurationBotFrameworkAuthentication;
   bot: CalmBot;
   appId: string;
   allowUnauthenticated: boolean;
@@ -18,7 +20,7 @@ interface EndpointDeps {
 const PROBLEM = "application/problem+json; charset=utf-8";
 
 function problem(status: number, code: string, detail: string): Reply {
-  return { status, contentType: PROBLEM, json: { type: `urn:calm:problem:${code.toLowerCase().replace(/_/g, "-")}`, title: status === 401 ? "Sign-in needed" : "The request is not valid", status, code, detail } };
+  return { status, contentType: PROBLEM, json: { type: `urn:calm:problem:${code.toLowerCase().replace(/_/g, "-")}`, title: status === 401 ? "Sign-in needed" : status === 503 ? "Service unavailable" : "The request is not valid", status, code, detail } };
 }
 
 function decodePart(part: string | undefined): Record<string, unknown> | undefined {
@@ -68,6 +70,21 @@ export function botRoutes(deps: EndpointDeps): Route[] {
         }
         if (!body || typeof body !== "object" || Array.isArray(body) || typeof (body as { type?: unknown }).type !== "string") {
           throw new HttpError(400, "BOT_ACTIVITY_INVALID", "The request is not a Bot Framework activity.");
+        }
+        if (!deps.allowUnauthenticated) {
+          // botbuilder's own checks (issuer, audience, signature and endorsement, service URL), run first so that any
+          // refusal — including a bad signature, which the adapter would answer with 500 — is a 401 here.
+          try {
+            await deps.auth.authenticateRequest(body as Activity, headers.authorization ?? "");
+          } catch (error) {
+            const status = (error as { statusCode?: unknown }).statusCode;
+            if (typeof status === "number" && status >= 500) {
+              deps.logger.error("bot.auth_unavailable", { status });
+              return { ...problem(503, "BOT_AUTH_UNAVAILABLE", "The Bot Framework's signing keys could not be fetched. Teams will retry."), headers: { "Retry-After": "5" } };
+            }
+            deps.logger.warn("bot.token_refused", { error: error instanceof Error ? error.name : "unknown" });
+            return problem(401, "BOT_TOKEN_INVALID", "The Bot Framework token was not accepted.");
+          }
         }
         const out: { status: number; body: unknown } = { status: 200, body: undefined };
         const res = {

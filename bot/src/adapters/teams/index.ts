@@ -8,12 +8,15 @@
 // forged activity never reaches the bot and costs no key fetch. Only a local server (CALM_ENV=local, no BOT_ID) may
 // accept unsigned activities, for the Microsoft 365 Agents Playground.
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
   type ConversationReference,
   type TurnContext,
 } from "botbuilder";
+// botbuilder's own connector package (the exact version botbuilder depends on): the public cloud's auth constants.
+import { AuthenticationConstants } from "botframework-connector";
 import type { Role } from "../../../../core/src/domain";
 import type { CallerDirectory } from "../../ports/callerDirectory";
 import type { ConversationStore } from "../../ports/conversations";
@@ -93,8 +96,22 @@ export function createTeamsBot(deps: TeamsBotDeps, options: TeamsBotOptions = {}
     MicrosoftAppType: options.appType ?? (appId ? "MultiTenant" : ""),
     MicrosoftAppTenantId: options.tenantId ?? "",
   });
+  // Public cloud defaults; a test's own OpenID metadata replaces only where the keys come from (botbuilder then
+  // takes every other parameter as given, so they are all spelled out).
+  const metadata = options.openIdMetadataUrl
+    ? {
+        ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl,
+        ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+        ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+        ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+        ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+        OAuthUrl: AuthenticationConstants.OAuthUrl,
+        CallerId: CallerIdConstants.PublicAzureChannel,
+        ValidateAuthority: true,
+      }
+    : {};
   const auth = new ConfigurationBotFrameworkAuthentication(
-    { MicrosoftAppId: appId, ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}), ...(options.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl } : {}) },
+    { MicrosoftAppId: appId, ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}), ...metadata },
     credentials,
   );
   const adapter = new CloudAdapter(auth);
@@ -144,6 +161,6 @@ export function createTeamsBot(deps: TeamsBotDeps, options: TeamsBotOptions = {}
     userIds,
     directory,
     adapter,
-    routes: () => botRoutes({ adapter, bot, appId, allowUnauthenticated: options.allowUnauthenticated === true, clock: deps.clock, logger: deps.logger }),
+    routes: () => botRoutes({ adapter, auth, bot, appId, allowUnauthenticated: options.allowUnauthenticated === true, clock: deps.clock, logger: deps.logger }),
   };
 }
