@@ -82,7 +82,7 @@ describe("HTTP: incidents and cases (issue 3)", function () {
       const incident = await report();
       const tok = await token("Ola Officer");
       const up = (body: Buffer, type: string, name = "door%20photo.png", auth = tok) =>
-        fetch(`${t.url}/api/incidents/${incident.id}/evidence`, { method: "POST", headers: { authorization: `Bearer ${auth}`, "content-type": type, "x-file-name": name }, body });
+        fetch(`${t.url}/api/incidents/${incident.id}/evidence`, { method: "POST", headers: { authorization: `Bearer ${auth}`, "content-type": type, "x-file-name": name }, body: new Uint8Array(body) });
       const ok = await up(PNG, "image/png");
       assert.equal(ok.status, 201);
       const json = (await ok.json()) as { evidence: { fileName: string; sizeBytes: number; blobName?: string } };
