@@ -103,19 +103,20 @@ export class TableAuditStore implements AuditStore {
         }
         const retry = [...this.unindexed.values()];
         this.unindexed.clear();
-        await Promise.all([
-          ...batch.map(async (p) => {
-            const event = chained.get(p.event.id)!;
-            try {
-              await this.writeListings(event);
-              p.resolve();
-            } catch (error) {
+        // The listing copies are written while the next batch is being chained (not awaited here): a busy
+        // instance keeps one chain transaction in flight at all times instead of waiting for each batch's copies.
+        // Each append still resolves only once its own copies are written.
+        for (const p of batch) {
+          const event = chained.get(p.event.id)!;
+          this.writeListings(event).then(
+            () => p.resolve(),
+            (error: unknown) => {
               this.rememberUnindexed(event);
               p.reject(error);
-            }
-          }),
-          ...retry.map((event) => this.writeListings(event).catch(() => this.rememberUnindexed(event))),
-        ]);
+            },
+          );
+        }
+        for (const event of retry) void this.writeListings(event).catch(() => this.rememberUnindexed(event));
       }
     } finally {
       this.flushing = false;
