@@ -75,7 +75,7 @@ describe("Graph features on Table Storage", function () {
       const again = (await jobs.listRows("job-250", "pending")).slice(0, 5).map((r) => ({ ...r, state: "done" as const }));
       again[3] = { ...pending[0]!, state: "done" }; // already saved above, offered again as if pending
       await assert.rejects(jobs.saveProgress({ ...saved.job, done: 155 }, again), ConcurrencyError);
-      again[3] = { ...saved.rows[1]!, etag: 'W/"datetime\'2000-01-01T00%3A00%3A00Z\'"' }; // a stale etag
+      again[3] = { ...saved.rows[1]!, state: "done", etag: 'W/"datetime\'2000-01-01T00%3A00%3A00Z\'"' }; // a stale etag
       await assert.rejects(jobs.saveProgress({ ...saved.job, done: 155 }, again), ConcurrencyError);
       assert.equal((await jobs.listRows("job-250", "done")).length, 150);
       assert.equal((await jobs.listRows("job-250", "pending")).length, 100);
