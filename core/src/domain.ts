@@ -474,6 +474,8 @@ export const AUDIT_ACTIONS = [
   "access-grant",
   "sar-export",
   "lookup-alert",
+  /** Outlook add-in: a member of staff sent to a restricted recipient after giving a reason (issue 5). */
+  "send-anyway",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
