@@ -210,7 +210,7 @@ function appealSection(profile: PolicyProfile): ProfileSection {
   }
   if (a.decidedBy.length > 0) lines.push(cited(profile, "appeal.decidedBy", `Appeals are decided by ${list(a.decidedBy, "or")}.`));
   if (a.investigatedBy) lines.push(cited(profile, "appeal.investigatedBy", `${capitalise(a.investigatedBy)} investigates.`));
-  if (a.deciderMustNotHaveBeenInvolved) lines.push(cited(profile, "appeal.deciderMustNotHaveBeenInvolved", "Whoever decides must not have been involved in the original decision."));
+  if (a.deciderMustNotHaveBeenInvolved !== false) lines.push(cited(profile, "appeal.deciderMustNotHaveBeenInvolved", a.deciderMustNotHaveBeenInvolved ? "Whoever decides must not have been involved in the original decision." : "Whoever decides must not have been involved in the original decision (the policy does not say; CALM keeps to this by default)."));
   if (a.decisionDeadline) lines.push(cited(profile, "appeal.decisionDeadline", `The appeal must be decided within ${period(a.decisionDeadline)} of being received.`));
   if (a.grounds) lines.push(cited(profile, "appeal.grounds", `Grounds: ${list(a.grounds)}.`));
   if (a.entryStaysInForce) lines.push(cited(profile, "appeal.entryStaysInForce", `The entry stays in force until the appeal is decided${a.noteOnEntry ? ", with a note that an appeal is in progress" : ""}.`));

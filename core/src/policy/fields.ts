@@ -49,7 +49,7 @@ export const PROFILE_FIELDS: readonly FieldDoc[] = [
   { path: "appeal.decisionDeadline", meaning: "Time to decide, from the day the appeal is received" },
   { path: "appeal.decidedBy", meaning: "Who decides appeals" },
   { path: "appeal.investigatedBy", meaning: "Who investigates, where separate" },
-  { path: "appeal.deciderMustNotHaveBeenInvolved", meaning: "The decider must not have been involved in the original decision" },
+  { path: "appeal.deciderMustNotHaveBeenInvolved", meaning: "The decider must not have been involved in the original decision (not set: CALM enforces it anyway; only false allows it)" },
   { path: "appeal.grounds", meaning: "Grounds of appeal" },
   { path: "appeal.entryStaysInForce", meaning: "The entry stays in force during an appeal" },
   { path: "appeal.noteOnEntry", meaning: "\"Appeal in progress\" note on the entry" },

@@ -19,11 +19,14 @@ export function canDecideAppeal(profile: PolicyProfile, input: { roles: Role[]; 
     const who = profile.appeal.decidedBy.length > 0 ? profile.appeal.decidedBy.join(" or ") : "an appeal officer";
     return { ok: false, code: "NOT_AN_APPEAL_OFFICER", message: `Appeals are decided by ${who}. Ask them to decide it.`, ...cited };
   }
-  if (input.involvedInDecision && profile.appeal.deciderMustNotHaveBeenInvolved === true) {
+  // Safe by default: an appeal is decided by someone who took no part in the decision (West Oxfordshire, Appeal;
+  // DOMAIN.md "appeal officer"). Where a policy is silent (null) that still holds; only a profile that says
+  // `false` in so many words lets an involved officer decide, and then with a note.
+  if (input.involvedInDecision && profile.appeal.deciderMustNotHaveBeenInvolved !== false) {
     return { ok: false, code: "INVOLVED_IN_DECISION", message: "You were involved in the original decision, so you cannot decide the appeal. Ask another appeal officer.", ...cited };
   }
   if (input.involvedInDecision) {
-    return { ok: true, note: "The policy does not bar someone involved in the original decision, but an uninvolved decider is good practice.", ...cited };
+    return { ok: true, note: "The policy lets someone involved in the original decision decide the appeal, but an uninvolved decider is good practice.", ...cited };
   }
   return { ok: true, ...cited };
 }

@@ -258,9 +258,9 @@ for (const e of EXPECT) {
         assert.equal((await h.stores.register.get(entry.id))!.appealInProgress, true, "appeal in progress note");
         assert.equal((await h.stores.register.get(entry.id))!.status, "active", "the entry stays in force");
         appealId = appeal.id;
-        // Not an appeal officer; and where the policy says so, not someone involved in the decision.
+        // Not an appeal officer; and not someone involved in the decision (unless a policy says otherwise).
         refused(await s.appeals.decide(STAFF.officer!, appeal.id, { outcome: "upheld", reasons: "x" }), "NOT_AN_APPEAL_OFFICER");
-        if (profile.appeal.deciderMustNotHaveBeenInvolved === true) {
+        if (profile.appeal.deciderMustNotHaveBeenInvolved !== false) {
           const involved: Caller = { ...STAFF.manager!, roles: ["manager", "appeal-officer"] };
           refused(await s.appeals.decide(involved, appeal.id, { outcome: "upheld", reasons: "Stands." }), "INVOLVED_IN_DECISION");
         }

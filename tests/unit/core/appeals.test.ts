@@ -11,8 +11,15 @@ describe("rules: who may decide an appeal", () => {
     assert.deepEqual(canDecideAppeal(wo, { roles: ["appeal-officer"], involvedInDecision: false }), { ok: true, source: "West Oxfordshire, Appeal" });
   });
 
-  it("Dorset 6.1: the policy does not bar it, so the check passes with a good-practice note", () => {
+  it("Dorset 6.1: the policy is silent, so CALM is safe by default and refuses an officer involved in the decision", () => {
     const result = canDecideAppeal(PRESETS.dorset, { roles: ["appeal-officer"], involvedInDecision: true });
+    assert.ok(!result.ok);
+    assert.equal(result.code, "INVOLVED_IN_DECISION");
+  });
+
+  it("only a profile that says so in so many words lets an involved officer decide, with a good-practice note", () => {
+    const lenient = { ...PRESETS.dorset, appeal: { ...PRESETS.dorset.appeal, deciderMustNotHaveBeenInvolved: false } };
+    const result = canDecideAppeal(lenient, { roles: ["appeal-officer"], involvedInDecision: true });
     assert.ok(result.ok);
     assert.match(result.note ?? "", /good practice/);
   });

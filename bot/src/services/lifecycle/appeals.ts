@@ -245,7 +245,7 @@ export class AppealService {
       from: a.windowStartsFrom,
       decidedBy: a.decidedBy,
       decisionDeadline: a.decisionDeadline === null ? null : describePeriod(a.decisionDeadline),
-      independentDecider: a.deciderMustNotHaveBeenInvolved === true,
+      independentDecider: a.deciderMustNotHaveBeenInvolved !== false,
       ombudsman: a.ombudsman === true,
       sources: [sourceOf(this.ctx.profile, "appeal.window"), sourceOf(this.ctx.profile, "appeal.decidedBy"), sourceOf(this.ctx.profile, "appeal.route")].filter((x, i, all): x is string => x !== undefined && all.indexOf(x) === i),
     };
