@@ -63,7 +63,9 @@ export class RegisterIndex {
       await this.reload();
       return;
     }
-    if (now - this.syncedAt > (this.deps.syncEveryMs ?? 1000)) await this.sync();
+    // Default 0: every search first reads the change feed (one cheap query), so a report made a moment ago
+    // through any service on any instance is already findable. A busy deployment may set a few hundred ms.
+    if (now - this.syncedAt >= (this.deps.syncEveryMs ?? 0)) await this.sync();
   }
 
   /** Rebuilds the index from the store. Concurrent callers share one rebuild. */
