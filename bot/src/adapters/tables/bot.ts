@@ -4,14 +4,14 @@
 //   <prefix>Conversations  PartitionKey = the key's kind (`channel`, `user`, `card`), RowKey = its id. A point read
 //                          per proactive message; a reference is replaced whenever Teams sends a newer one.
 // Keys hold ids only, never a name.
-import { odata, TableClient } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import type { BotStores, ConversationRecord, ConversationStore } from "../../ports/conversations";
 import { parseConversationKey } from "../../ports/conversations";
 import type { DecisionBodySeat, DecisionBodyStore } from "../../ports/decisionBody";
 import { decodeRecord, encodeRecord } from "./codec";
 import type { StoreErrorContext } from "./errors";
-import { clientOptions, TableGateway, type RetryOptions } from "./gateway";
+import { tableGateways, TableGateway, type RetryOptions } from "./gateway";
 import { keyPart } from "./keys";
 
 const SEATS = "seat";
@@ -84,14 +84,7 @@ export type BotTableStoresOptions = {
 } & ({ connectionString: string } | { tableEndpoint: string; credential: TokenCredential });
 
 export async function createBotTableStores(options: BotTableStoresOptions): Promise<BotStores & { tableNames: Record<keyof typeof BOT_TABLE_NAMES, string> }> {
-  const prefix = options.tablePrefix ?? "calm";
-  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
-  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
-  const opts = clientOptions(options.retry, insecure);
-  const gateway = (name: string): TableGateway =>
-    new TableGateway("connectionString" in options
-      ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
-      : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts));
+  const { gateway } = tableGateways(options);
   const decisionBody = gateway(BOT_TABLE_NAMES.decisionBody);
   const conversations = gateway(BOT_TABLE_NAMES.conversations);
   if (options.createTables ?? true) await Promise.all([decisionBody.ensureTable(), conversations.ensureTable()]);

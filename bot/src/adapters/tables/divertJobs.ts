@@ -13,7 +13,7 @@
 //                           (each councillor's opt-in choice).
 // Mailbox addresses appear in keys only as an HMAC (keys travel in URLs and storage logs, keys.ts).
 import { createHmac } from "node:crypto";
-import { odata, TableClient } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../../ports/errors";
 import type {
@@ -27,7 +27,7 @@ import type {
 } from "../../ports/divertJobs";
 import { decodeRecord, encodeRecord } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
-import { clientOptions, MAX_TRANSACTION_ACTIONS, TableGateway, transactionOf, type RetryOptions, type StoredRow } from "./gateway";
+import { tableGateways, MAX_TRANSACTION_ACTIONS, TableGateway, transactionOf, type RetryOptions, type StoredRow } from "./gateway";
 import { keyPart, prefixEnd } from "./keys";
 
 const JOB_ROW = "job";
@@ -301,16 +301,9 @@ export type DivertTableStoresOptions = {
 } & ({ connectionString: string } | { tableEndpoint: string; credential: TokenCredential });
 
 export async function createDivertTableStores(options: DivertTableStoresOptions): Promise<{ jobs: TableDivertJobStore; diverts: TableDivertStore }> {
-  const prefix = options.tablePrefix ?? "calm";
-  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
   const hashKey = typeof options.identifierHashKey === "string" ? Buffer.from(options.identifierHashKey, "utf8") : options.identifierHashKey;
   if (hashKey.length < 16) throw new TypeError("The identifier hash key is too short: use at least 16 characters.");
-  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
-  const opts = clientOptions(options.retry, insecure);
-  const gateway = (name: string): TableGateway =>
-    new TableGateway("connectionString" in options
-      ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
-      : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts));
+  const { gateway } = tableGateways(options);
   const jobs = gateway(DIVERT_TABLE_NAMES.jobs);
   const index = gateway(DIVERT_TABLE_NAMES.index);
   const diverts = gateway(DIVERT_TABLE_NAMES.diverts);

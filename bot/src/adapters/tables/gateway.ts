@@ -13,7 +13,8 @@ import type { EntityProps } from "./codec";
 import { isRecordNotFound, mapStoreError, type StoreErrorContext } from "./errors";
 
 /** Entra ID credential (managed identity in production). */
-export type { TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+export type { TokenCredential };
 
 export type StoredRow = TableEntityResult<Record<string, unknown>>;
 export type Row = TableEntity<EntityProps>;
@@ -62,6 +63,30 @@ export function clientOptions(retry: RetryOptions | undefined, allowInsecureConn
         },
       },
     ],
+  };
+}
+
+/** How a family of table stores reaches its tables: a connection string (Azurite, dev) or an endpoint with a
+ * credential (managed identity), plus the shared options. */
+export type TableConnection = {
+  tablePrefix?: string;
+  retry?: RetryOptions;
+  allowInsecureConnection?: boolean;
+} & ({ connectionString: string } | { tableEndpoint: string; credential: TokenCredential });
+
+/** Opens the tables of one store family: checks the prefix once, allows plain http only for a local endpoint
+ * (Azurite), and returns a gateway factory by table name (`<prefix><name>`). */
+export function tableGateways(options: TableConnection): { prefix: string; gateway: (name: string) => TableGateway } {
+  const prefix = options.tablePrefix ?? "calm";
+  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
+  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
+  const opts = clientOptions(options.retry, insecure);
+  return {
+    prefix,
+    gateway: (name) =>
+      new TableGateway("connectionString" in options
+        ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
+        : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts)),
   };
 }
 

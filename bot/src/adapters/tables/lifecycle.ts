@@ -4,12 +4,11 @@
 // A council's lifecycle records number in the hundreds to a few thousand a year, far inside one partition's
 // throughput; `find` is a filtered query inside the partition. Records are encoded by the shared codec (so the
 // memory stores hit the same limits), every update is etag-guarded, deletes converge.
-import { TableClient } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import { LIFECYCLE_COLLECTIONS, type Collection, type FindValue, type LifecycleStores } from "../../ports/lifecycle";
 import { decodeRecord, encodeRecord } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
-import { clientOptions, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
+import { tableGateways, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
 import { keyPart } from "./keys";
 
 export const LIFECYCLE_TABLE_NAME = "Lifecycle";
@@ -109,15 +108,9 @@ export interface LifecycleTableStores extends LifecycleStores {
 }
 
 export async function createLifecycleTableStores(options: LifecycleTableStoresOptions): Promise<LifecycleTableStores> {
-  const prefix = options.tablePrefix ?? "calm";
-  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
-  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
-  const opts = clientOptions(options.retry, insecure);
-  const tableName = `${prefix}${LIFECYCLE_TABLE_NAME}`;
-  const client = "connectionString" in options
-    ? TableClient.fromConnectionString(options.connectionString, tableName, opts)
-    : new TableClient(options.tableEndpoint, tableName, options.credential, opts);
-  const gateway = new TableGateway(client);
+  const tables = tableGateways(options);
+  const tableName = `${tables.prefix}${LIFECYCLE_TABLE_NAME}`;
+  const gateway = tables.gateway(LIFECYCLE_TABLE_NAME);
   if (options.createTables ?? true) await gateway.ensureTable();
   const stores = Object.fromEntries(
     LIFECYCLE_COLLECTIONS.map((name) => [name, new TableCollection(gateway, name, LIFECYCLE_ENTITIES[name])]),

@@ -3,7 +3,7 @@
 //                              (a hash of mailbox and message id, so a duplicate notification is a 409 and
 //                              is dropped). Claims are etag-guarded updates: two instances never hold one item.
 //   <prefix>MailSubscriptions  PartitionKey "sub", RowKey = the Graph subscription id.
-import { odata, TableClient } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import { AlreadyExistsError, ConcurrencyError, NotFoundError } from "../../ports/errors";
 import type {
@@ -17,7 +17,7 @@ import type {
 } from "../../ports/mailMarking";
 import { decodeRecord, encodeRecord } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
-import { clientOptions, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
+import { tableGateways, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
 import { keyPart } from "./keys";
 
 const SUBSCRIPTIONS = "sub";
@@ -168,14 +168,7 @@ export type MailMarkingTableStoresOptions = {
 } & ({ connectionString: string } | { tableEndpoint: string; credential: TokenCredential });
 
 export async function createMailMarkingTableStores(options: MailMarkingTableStoresOptions): Promise<{ queue: TableMailWorkQueue; subscriptions: TableMailSubscriptionStore }> {
-  const prefix = options.tablePrefix ?? "calm";
-  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
-  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
-  const opts = clientOptions(options.retry, insecure);
-  const gateway = (name: string): TableGateway =>
-    new TableGateway("connectionString" in options
-      ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
-      : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts));
+  const { gateway } = tableGateways(options);
   const work = gateway(MAIL_MARKING_TABLE_NAMES.work);
   const subscriptions = gateway(MAIL_MARKING_TABLE_NAMES.subscriptions);
   if (options.createTables ?? true) await Promise.all([work.ensureTable(), subscriptions.ensureTable()]);

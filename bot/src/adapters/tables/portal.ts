@@ -4,7 +4,7 @@
 // Recorded contact is kept in the lifecycle table's `contacts` partition (adapters/tables/lifecycle.ts), shared
 // with reviews, retention and subject access exports.
 // Keys hold ids only, never a note's text or anyone's name.
-import { odata, TableClient } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/identity";
 import type { AccessGrant } from "../../../../core/src/domain";
 import type { ContactRecord } from "../../ports/lifecycle";
@@ -13,7 +13,7 @@ import { contactsFromCollection } from "../../services/portal/contacts";
 import { LIFECYCLE_ENTITIES, LIFECYCLE_TABLE_NAME, TableCollection } from "./lifecycle";
 import { decodeRecord, encodeRecord } from "./codec";
 import { requireEtag, type StoreErrorContext } from "./errors";
-import { clientOptions, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
+import { tableGateways, TableGateway, type RetryOptions, type StoredRow } from "./gateway";
 import { keyPart } from "./keys";
 
 const GRANTS = "grant";
@@ -70,14 +70,7 @@ export type PortalTableStoresOptions = {
 } & ({ connectionString: string } | { tableEndpoint: string; credential: TokenCredential });
 
 export async function createPortalTableStores(options: PortalTableStoresOptions): Promise<PortalStores & { tableNames: Record<keyof typeof PORTAL_TABLE_NAMES, string> }> {
-  const prefix = options.tablePrefix ?? "calm";
-  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
-  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
-  const opts = clientOptions(options.retry, insecure);
-  const gateway = (name: string): TableGateway =>
-    new TableGateway("connectionString" in options
-      ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
-      : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts));
+  const { gateway } = tableGateways(options);
   const grants = gateway(PORTAL_TABLE_NAMES.grants);
   const lifecycle = gateway(PORTAL_TABLE_NAMES.lifecycle);
   if (options.createTables ?? true) await Promise.all([grants.ensureTable(), lifecycle.ensureTable()]);
