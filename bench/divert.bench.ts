@@ -19,7 +19,7 @@ import { MemoryDivertJobStore, MemoryDivertStore } from "../bot/src/adapters/mem
 import { createDivertTableStores } from "../bot/src/adapters/tables/divertJobs";
 import type { DivertJobStore, DivertStore } from "../bot/src/ports/divertJobs";
 import { createDivertService } from "../bot/src/services/divert";
-import { startAzurite, type RunningAzurite } from "../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../scripts/support/azurite";
 import { GraphSimulator } from "../tests/support/graphSimulator/server";
 
 const MAILBOXES = Number(process.env.BENCH_MAILBOXES ?? 5000);

@@ -10,7 +10,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { startAzurite } from "../scripts/lib/azurite";
+import { startAzurite } from "../scripts/support/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { TokenValidator } from "../bot/src/adapters/http/auth";
 import { systemClock, uuidIds } from "../bot/src/adapters/system/clock";
@@ -31,7 +31,7 @@ function runLoad(url: string, bodies: string[], token: string | undefined, secon
   const jobFile = path.join(mkdtempSync(path.join(tmpdir(), "calm-bench-")), "job.json");
   writeFileSync(jobFile, JSON.stringify({ url, connections: CONNECTIONS, durationSec: seconds, token, bodies }));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "lib/loadgen.ts"), jobFile], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "support/loadgen.ts"), jobFile], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.once("exit", (code) => {

@@ -21,7 +21,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { startAzurite } from "../scripts/lib/azurite";
+import { startAzurite } from "../scripts/support/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { createBotTableStores } from "../bot/src/adapters/tables/bot";
 import { TokenValidator } from "../bot/src/adapters/http/auth";
@@ -66,7 +66,7 @@ function runClient(url: string, activities: string[]): Promise<Outcome[]> {
   const jobFile = path.join(mkdtempSync(path.join(tmpdir(), "calm-bench-votes-")), "job.json");
   writeFileSync(jobFile, JSON.stringify({ url, concurrency: CONCURRENCY, activities }));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "lib/voteClient.ts"), jobFile], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "support/voteClient.ts"), jobFile], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.once("exit", (code) => {

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import AdmZip from "adm-zip";
 import { AppManifestUtils } from "@microsoft/app-manifest";
-import { addinIcon, colourIcon, decodePng, encodePng, outlineIcon, readPngInfo } from "./lib/png";
+import { addinIcon, colourIcon, decodePng, encodePng, outlineIcon, readPngInfo } from "./support/png";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const APP_PACKAGE_DIR = path.join(ROOT, "appPackage");

@@ -6,11 +6,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { startAzurite, type RunningAzurite } from "./lib/azurite";
+import { startAzurite, type RunningAzurite } from "./support/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { seedDemoData } from "./demo/demoData";
 import { seedDemoPanel } from "./demo/panel";
-import { playgroundPanelChannelReference, startPlayground, type RunningPlayground } from "./lib/playground";
+import { playgroundPanelChannelReference, startPlayground, type RunningPlayground } from "./support/playground";
 import { createBotTableStores } from "../bot/src/adapters/tables/bot";
 import { DECISION_BODY_CHANNEL_KEY } from "../bot/src/ports/conversations";
 import { getPreset } from "../core/src/policy/presets";

@@ -6,7 +6,7 @@ import { createMemoryBotStores } from "../../bot/src/adapters/memory/bot";
 import { createMemoryStores } from "../../bot/src/adapters/memory";
 import { createBotTableStores } from "../../bot/src/adapters/tables/bot";
 import { createTableStores } from "../../bot/src/adapters/tables";
-import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
 import { freshPrefix } from "../support/storeFixtures";
 import { aSeat, botStoreContract } from "./botStoreContract";
 

@@ -4,7 +4,7 @@ import { TableClient } from "@azure/data-tables";
 import { createMemoryLifecycleStores } from "../../bot/src/adapters/memory/lifecycle";
 import { createLifecycleTableStores, type LifecycleTableStores } from "../../bot/src/adapters/tables/lifecycle";
 import type { LifecycleStores } from "../../bot/src/ports/lifecycle";
-import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
 import { freshPrefix } from "../support/storeFixtures";
 import { lifecycleContract } from "./lifecycleContract";
 

@@ -5,7 +5,7 @@ import { TableClient } from "@azure/data-tables";
 import { createMemoryPortalStores } from "../../bot/src/adapters/memory/portal";
 import { createPortalTableStores } from "../../bot/src/adapters/tables/portal";
 import { createLifecycleTableStores } from "../../bot/src/adapters/tables/lifecycle";
-import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
 import { freshPrefix } from "../support/storeFixtures";
 import { aContact, aGrant, portalStoreContract } from "./portalStoreContract";
 

@@ -10,7 +10,7 @@ import { createAzureBlobStore } from "../../bot/src/adapters/blobs";
 import { createTableStores, type TableStores } from "../../bot/src/adapters/tables";
 import { StoreUnavailableError } from "../../bot/src/ports/errors";
 import type { Stores } from "../../bot/src/ports/stores";
-import { azuriteConnectionString, startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { azuriteConnectionString, startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
 import { freshPrefix, fullEntry, fullSubject } from "../support/storeFixtures";
 import { blobContract } from "./blobContract";
 import { storeContract } from "./storeContract";

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { createTableStores, type TableStores } from "../../bot/src/adapters/tables";
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "../../bot/src/adapters/tables/gateway";
 import { StoreUnavailableError } from "../../bot/src/ports/errors";
-import { azuriteConnectionString } from "../../scripts/lib/azurite";
+import { azuriteConnectionString } from "../../scripts/support/azurite";
 import { fullEntry, fullSubject } from "../support/storeFixtures";
 import { startTestApp, type TestApp } from "../support/testApp";
 import { FaultProxy, KillableAzurite } from "./support/storage";

@@ -7,7 +7,7 @@ import { TableClient } from "@azure/data-tables";
 import { createTableStores, type TableStores } from "../../bot/src/adapters/tables";
 import { auditEventHash } from "../../bot/src/adapters/tables/auditChain";
 import type { AuditEvent } from "../../core/src/domain";
-import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
 import { ConfigError, loadConfig } from "../../bot/src/config";
 import { anAuditEvent, freshPrefix } from "../support/storeFixtures";
 

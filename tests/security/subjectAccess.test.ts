@@ -17,7 +17,7 @@ import type { BlobStore } from "../../bot/src/ports/blobs";
 import type { Stores } from "../../bot/src/ports/stores";
 import { safeFileName } from "../../bot/src/services/subjectAccess";
 import type { AuditEvent } from "../../core/src/domain";
-import { startAzurite, type RunningAzurite } from "../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
 import { aVote, fullCase, fullEntry, fullIncident, fullSubject } from "../support/storeFixtures";
 import { startTestApp, type TestApp } from "../support/testApp";
 

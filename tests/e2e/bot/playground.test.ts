@@ -10,7 +10,7 @@
 //
 // Nothing leaves the machine: every browser request to anything but 127.0.0.1 is refused (the Playground's web
 // client asks a CDN for fonts and an animation script and works without them), and the Playground's server runs
-// with telemetry and the Application Insights statsbeat off (scripts/lib/playground.ts).
+// with telemetry and the Application Insights statsbeat off (scripts/support/playground.ts).
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -27,7 +27,7 @@ import type { Stores } from "../../../bot/src/ports/stores";
 import { getPreset } from "../../../core/src/policy/presets";
 import { seedDemoData } from "../../../scripts/demo/demoData";
 import { demoPanel } from "../../../scripts/demo/panel";
-import { startPlayground, type RunningPlayground } from "../../../scripts/lib/playground";
+import { startPlayground, type RunningPlayground } from "../../../scripts/support/playground";
 
 const CHROMIUM = "/usr/bin/chromium";
 const TENANT = "00000000-0000-4000-8000-00000000c41a";

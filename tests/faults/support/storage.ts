@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { azuriteConnectionString, startAzurite, type RunningAzurite } from "../../../scripts/lib/azurite";
+import { azuriteConnectionString, startAzurite, type RunningAzurite } from "../../../scripts/support/azurite";
 
 export class KillableAzurite {
   private running: RunningAzurite | undefined;

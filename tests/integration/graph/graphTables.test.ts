@@ -11,7 +11,7 @@ import { ConcurrencyError } from "../../../bot/src/ports/errors";
 import type { DivertJob, DivertMailboxRow } from "../../../bot/src/ports/divertJobs";
 import { createDivertService } from "../../../bot/src/services/divert";
 import { createMailMarking, DEFAULT_CATEGORY, workItemId } from "../../../bot/src/services/mailMarking";
-import { startAzurite, type RunningAzurite } from "../../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../../scripts/support/azurite";
 import { CUSTOMER, SPOC, graphFor, ids, seedTenant, startSim, systemClock, testLogger } from "../../support/graphSimulator/harness";
 import { startNotificationEndpoint } from "../../support/graphSimulator/notificationEndpoint";
 import { freshPrefix } from "../../support/storeFixtures";

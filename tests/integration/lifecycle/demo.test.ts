@@ -15,7 +15,7 @@ import { registerName } from "../../../core/src/policy/describe";
 import { entryViewFor } from "../../../core/src/rules/access";
 import { seedDemoData } from "../../../scripts/demo/demoData";
 import { seedLifecycleDemo } from "../../../scripts/demo/lifecycleDemo";
-import { startAzurite, type RunningAzurite } from "../../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../../scripts/support/azurite";
 import { freshPrefix } from "../../support/storeFixtures";
 import { docxText, STAFF } from "../../support/lifecycle";
 

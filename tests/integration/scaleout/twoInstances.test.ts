@@ -1,7 +1,7 @@
 // Issue 9 item 4 / issue 2 item 5: two server instances over one Azurite stay consistent. A listing made through
 // one instance is seen by the other within a second, and a removal likewise — no instance keeps a stale index.
 import assert from "node:assert/strict";
-import { startAzurite, type RunningAzurite } from "../../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../../scripts/support/azurite";
 import { createTableStores } from "../../../bot/src/adapters/tables";
 import { startTestApp, type TestApp } from "../../support/testApp";
 import { anEntry, aSubject } from "../../support/fixtures";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createTableStores, type TableStores } from "../../../bot/src/adapters/tables";
 import { hourBucket } from "../../../bot/src/adapters/tables/changeFeed";
-import { startAzurite, type RunningAzurite } from "../../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../../scripts/support/azurite";
 import { freshPrefix } from "../../support/storeFixtures";
 
 const HASH_KEY = "change-feed-test-identifier-hash-key";

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from "node:os";
 import path from "node:path";
 import AdmZip from "adm-zip";
-import { readPngInfo } from "../../../scripts/lib/png";
+import { readPngInfo } from "../../../scripts/support/png";
 
 const ROOT = path.resolve(__dirname, "../../..");
 

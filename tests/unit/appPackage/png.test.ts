@@ -6,7 +6,7 @@ import path from "node:path";
 import { deflateSync, inflateSync } from "node:zlib";
 import {
   addinIcon, colourIcon, crc32, createImage, decodePng, encodePng, insideShield, outlineIcon, readPngInfo,
-} from "../../../scripts/lib/png";
+} from "../../../scripts/support/png";
 import { ADDIN_ICON_SIZES, APP_PACKAGE_DIR } from "../../../scripts/package";
 
 function pixel(image: { width: number; data: Uint8Array }, x: number, y: number): number[] {

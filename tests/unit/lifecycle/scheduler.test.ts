@@ -10,7 +10,7 @@ import { createMemoryLifecycleStores } from "../../../bot/src/adapters/memory/li
 import type { LifecycleStores } from "../../../bot/src/ports/lifecycle";
 import type { Stores } from "../../../bot/src/ports/stores";
 import { getPreset } from "../../../core/src/policy/presets";
-import { startAzurite, type RunningAzurite } from "../../../scripts/lib/azurite";
+import { startAzurite, type RunningAzurite } from "../../../scripts/support/azurite";
 import { freshPrefix } from "../../support/storeFixtures";
 import { aDecision, aSubject, anIncident, at, lifecycleHarness, STAFF } from "../../support/lifecycle";
 
