@@ -2,6 +2,7 @@
 // RFC 2606), phone numbers come from Ofcom's drama range (07700 900xxx), and names say what they are.
 // Nothing here is, or resembles, a real person from the policy documents.
 import type { Incident, RegisterEntry, Subject } from "../../core/src/domain";
+import { addCalendarMonths } from "../../core/src/calendar/dates";
 import { PERSONAS } from "../../bot/src/adapters/http/devSignIn";
 import type { Stores } from "../../bot/src/ports/stores";
 
@@ -12,16 +13,6 @@ const persona = (name: string) => {
 };
 
 export const DEMO_MARKER_SUBJECT_ID = "demo-subject-0001";
-
-function addMonths(date: string, months: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, last));
-  return d.toISOString().slice(0, 10);
-}
 
 export interface DemoSet {
   subjects: Subject[];
@@ -55,11 +46,11 @@ export function buildDemoData(today: string): DemoSet {
       guidance: ["Keep calls short and end the call if the language becomes abusive.", "Do not agree to meet in person."],
       spoc: { displayName: "Sam Spoc", mailbox: "housing.spoc@calm-demo.example", serviceArea: "Housing" },
       restrictions: [
-        { id: "demo-res-0001", kind: "single-point-of-contact", params: {}, serviceAreas: [], startsOn: today, endsOn: addMonths(today, 12), staffInstruction: "Only the Housing SPOC replies; pass any contact to them." },
-        { id: "demo-res-0002", kind: "contact-limit", params: { perWeek: 1, channel: "phone" }, serviceAreas: ["Housing"], startsOn: today, endsOn: addMonths(today, 6), staffInstruction: "Accept one phone call a week; take a message for any other call." },
+        { id: "demo-res-0001", kind: "single-point-of-contact", params: {}, serviceAreas: [], startsOn: today, endsOn: addCalendarMonths(today, 12), staffInstruction: "Only the Housing SPOC replies; pass any contact to them." },
+        { id: "demo-res-0002", kind: "contact-limit", params: { perWeek: 1, channel: "phone" }, serviceAreas: ["Housing"], startsOn: today, endsOn: addCalendarMonths(today, 6), staffInstruction: "Accept one phone call a week; take a message for any other call." },
       ],
-      expiresOn: addMonths(today, 12),
-      nextReviewOn: addMonths(today, 6),
+      expiresOn: addCalendarMonths(today, 12),
+      nextReviewOn: addCalendarMonths(today, 6),
     }),
     entry("demo-entry-0002", "CAL-0002", "demo-subject-0002", {
       riskLevel: "high",
@@ -68,10 +59,10 @@ export function buildDemoData(today: string): DemoSet {
       spoc: { displayName: "Sam Spoc", mailbox: "housing.spoc@calm-demo.example", serviceArea: "Housing" },
       restrictions: [
         { id: "demo-res-0003", kind: "home-visits-in-pairs", params: {}, serviceAreas: [], startsOn: today, staffInstruction: "Visit only in pairs, and tell the office when you arrive and leave." },
-        { id: "demo-res-0004", kind: "building-ban", params: { buildings: ["Exampleton Leisure Centre"] }, serviceAreas: [], startsOn: today, endsOn: addMonths(today, 12), staffInstruction: "Do not admit them to Exampleton Leisure Centre; call security if they arrive." },
+        { id: "demo-res-0004", kind: "building-ban", params: { buildings: ["Exampleton Leisure Centre"] }, serviceAreas: [], startsOn: today, endsOn: addCalendarMonths(today, 12), staffInstruction: "Do not admit them to Exampleton Leisure Centre; call security if they arrive." },
       ],
-      expiresOn: addMonths(today, 24),
-      nextReviewOn: addMonths(today, 6),
+      expiresOn: addCalendarMonths(today, 24),
+      nextReviewOn: addCalendarMonths(today, 6),
       appealInProgress: true,
     }),
     entry("demo-entry-0003", "CAL-0003", "demo-subject-0003", {
@@ -79,10 +70,10 @@ export function buildDemoData(today: string): DemoSet {
       categories: ["unreasonably-persistent-contact"],
       guidance: ["Reply only to new matters; previous complaints are closed."],
       restrictions: [
-        { id: "demo-res-0005", kind: "correspondence-filed-without-acknowledgement", params: {}, serviceAreas: ["Planning"], startsOn: today, endsOn: addMonths(today, 6), staffInstruction: "Read and file emails on the closed complaint without replying, but check each for anything new or any safeguarding concern." },
+        { id: "demo-res-0005", kind: "correspondence-filed-without-acknowledgement", params: {}, serviceAreas: ["Planning"], startsOn: today, endsOn: addCalendarMonths(today, 6), staffInstruction: "Read and file emails on the closed complaint without replying, but check each for anything new or any safeguarding concern." },
       ],
-      expiresOn: addMonths(today, 6),
-      nextReviewOn: addMonths(today, 3),
+      expiresOn: addCalendarMonths(today, 6),
+      nextReviewOn: addCalendarMonths(today, 3),
     }),
     entry("demo-entry-0004", "CAL-0004", "demo-subject-0004", {
       riskLevel: "high",
@@ -91,7 +82,7 @@ export function buildDemoData(today: string): DemoSet {
       restrictions: [
         { id: "demo-res-0006", kind: "home-visits-in-pairs", params: {}, serviceAreas: [], startsOn: today, staffInstruction: "Visit only in pairs and phone the occupier before arriving." },
       ],
-      nextReviewOn: addMonths(today, 12),
+      nextReviewOn: addCalendarMonths(today, 12),
     }),
   ];
   const incidents: Incident[] = [
