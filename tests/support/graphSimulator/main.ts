@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     ...(arg("token") ? { expectedToken: arg("token") } : {}),
   });
   const base = await sim.start();
-  const demo = seedDemoTenant(sim, { extraStaff: Number(arg("staff") ?? 24) });
+  const demo = seedDemoTenant(sim, { extraStaff: Number(arg("staff") ?? 24), demoMail: true });
   process.stdout.write(`Graph simulator listening at ${base} (set GRAPH_BASE_URL=${base})\n`);
   process.stdout.write(`  ${demo.staff.length} staff mailboxes, groups ${Object.values(demo.groups).join(", ")}, SPOC ${demo.spoc}\n`);
   const stop = (): void => {

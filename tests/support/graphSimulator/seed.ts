@@ -1,5 +1,8 @@
 // The demo tenant for `npm start`: the fictional personas of the dev sign-in (same ids and addresses), their
-// teams as mail-enabled groups, a SPOC shared mailbox and, on request, more fictional officers.
+// teams as mail-enabled groups, a SPOC shared mailbox the housing team can open and, on request, more fictional
+// officers and the local Outlook stand-in's inbox (addin/src/dev/demoMailbox.ts) in Ola Officer's mailbox, with the
+// same ids the stand-in gives as REST ids, so "Report this email" can copy the email from here.
+import { demoMessages, ME } from "../../../addin/src/dev/demoMailbox";
 import type { GraphSimulator } from "./server";
 
 export const DEMO_DOMAIN = "calm-demo.example";
@@ -23,7 +26,7 @@ export interface DemoTenant {
   councillors: string[];
 }
 
-export function seedDemoTenant(sim: GraphSimulator, options: { extraStaff?: number } = {}): DemoTenant {
+export function seedDemoTenant(sim: GraphSimulator, options: { extraStaff?: number; demoMail?: boolean; today?: Date } = {}): DemoTenant {
   const t = sim.tenant;
   const members: Record<string, string[]> = { "housing-team": [], "environmental-health": [], "customer-services": [] };
   const staff: string[] = [];
@@ -39,6 +42,23 @@ export function seedDemoTenant(sim: GraphSimulator, options: { extraStaff?: numb
   }
   const councillors = ["cllr.ward.one", "cllr.ward.two"].map((local) => t.addUser({ mail: `${local}@${DEMO_DOMAIN}` }).mail);
   const spoc = t.addUser({ mail: `housing.spoc@${DEMO_DOMAIN}`, displayName: "Housing single point of contact" }).mail;
+  // The SPOC inbox is a shared mailbox: the housing team's personas can open it.
+  for (const local of ["ola.officer", "max.manager"]) t.grantMailboxAccess(spoc, `${local}@${DEMO_DOMAIN}`);
+  if (options.demoMail) {
+    for (const m of demoMessages(options.today)) {
+      t.addMessage(ME.emailAddress, {
+        id: m.id,
+        from: m.from.emailAddress,
+        fromName: m.from.displayName,
+        to: m.to.map((a) => a.emailAddress),
+        cc: m.cc.map((a) => a.emailAddress),
+        subject: m.subject,
+        body: m.body,
+        receivedDateTime: m.receivedAt,
+        internetMessageId: m.internetMessageId,
+      });
+    }
+  }
   const groups: Record<string, string> = {};
   for (const [name, ids] of Object.entries(members)) groups[name] = t.addGroup({ mail: `${name}@${DEMO_DOMAIN}`, displayName: name, members: ids }).mail;
   return { spoc, groups, staff, councillors };

@@ -4,6 +4,9 @@
 //
 // What it implements (v1.0 paths): users and groups (transitive members, paged), mail folders (list with
 // $filter on displayName, create), inbox messageRules CRUD, messages GET/PATCH (If-Match) and inbox listing,
+// a message's MIME (`…/messages/{id}/$value`) and `$select` (internetMessageHeaders, body as text with
+// `Prefer: outlook.body-content-type="text"`), `/me/…` for delegated (user) tokens with Mail.Read, and other
+// mailboxes for a user only with Mail.Read.Shared and access granted by that mailbox,
 // subscriptions (create with the validation handshake against the notification and lifecycle URLs,
 // renew, delete), JSON $batch (at most 20 requests, dependsOn, 424 for a failed dependency, at most four
 // sub-requests dispatched at once), change and lifecycle notifications, and Outlook's limits: at most four
@@ -145,6 +148,37 @@ function errorBody(code: string, message: string): unknown {
 function sleep(ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, ms));
 }
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** What a delegated (user) token says: who, and the scopes granted. The simulator reads a JWT's payload without
+ * checking its signature (it is a test double, like Graph's own check it stands in for); app tokens stay opaque. */
+interface DelegatedToken {
+  oid?: string;
+  upn?: string;
+  scopes: Set<string>;
+}
+
+function delegatedToken(authorization: string | undefined): DelegatedToken | undefined {
+  const parts = (authorization ?? "").replace(/^Bearer\s+/i, "").split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+    if (typeof payload.scp !== "string") return undefined;
+    return {
+      ...(typeof payload.oid === "string" ? { oid: payload.oid } : {}),
+      ...(typeof payload.preferred_username === "string" ? { upn: payload.preferred_username } : {}),
+      scopes: new Set(payload.scp.split(" ").filter(Boolean)),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const READ_OWN_MAIL = ["Mail.Read", "Mail.ReadWrite", "Mail.Read.Shared", "Mail.ReadWrite.Shared"];
+const READ_SHARED_MAIL = ["Mail.Read.Shared", "Mail.ReadWrite.Shared"];
 
 function odataString(filter: string, property: string): string | undefined {
   const m = new RegExp(`${property}\\s+eq\\s+'((?:[^']|'')*)'`, "i").exec(filter);
@@ -426,7 +460,11 @@ export class GraphSimulator {
         return;
       }
       const auth = req.headers.authorization;
-      if (typeof auth !== "string" || !auth.startsWith("Bearer ") || (this.opts.expectedToken !== undefined && auth !== `Bearer ${this.opts.expectedToken}`)) {
+      // A user's (delegated) token names a user of this tenant; the app's own token is the expected one, if set.
+      const delegated = delegatedToken(auth);
+      const knownUser = delegated !== undefined && this.delegatedUser(delegated) !== undefined;
+      if (typeof auth !== "string" || !auth.startsWith("Bearer ") || (delegated !== undefined && !knownUser)
+        || (!knownUser && this.opts.expectedToken !== undefined && auth !== `Bearer ${this.opts.expectedToken}`)) {
         this.write(res, { status: 401, headers: {}, body: errorBody("InvalidAuthenticationToken", "Access token is empty or invalid.") });
         return;
       }
@@ -491,7 +529,7 @@ export class GraphSimulator {
 
   private routeKey(op: SimOp): string {
     const segments = op.path.split("?")[0]!.split("/").filter(Boolean);
-    const known = new Set(["users", "groups", "mailFolders", "messageRules", "messages", "subscriptions", "inbox", "transitiveMembers", "members", "microsoft.graph.user", "reauthorize"]);
+    const known = new Set(["users", "groups", "mailFolders", "messageRules", "messages", "subscriptions", "inbox", "transitiveMembers", "members", "microsoft.graph.user", "reauthorize", "$value"]);
     return `${op.method} /${segments.map((s) => (known.has(s) ? s : "{id}")).join("/")}`;
   }
 
@@ -511,6 +549,17 @@ export class GraphSimulator {
   /** One operation (a direct request or one sub-request of a batch), with limits and faults around it. */
   private async execute(op: SimOp): Promise<SimResult> {
     this.stat.operations += 1;
+    if (/^\/me(\/|\?|$)/i.test(op.path)) {
+      // `/me` is the signed-in user: only a delegated token has one.
+      const token = delegatedToken(op.headers.authorization);
+      const me = token ? this.delegatedUser(token) : undefined;
+      if (!me) {
+        const r: SimResult = { status: 400, headers: {}, body: errorBody("BadRequest", "/me request is only valid with delegated authentication flow.") };
+        this.count(op, r);
+        return r;
+      }
+      op = { ...op, path: `/users/${encodeURIComponent(me.id)}${op.path.slice(3)}` };
+    }
     const mailbox = this.mailboxOf(op.path);
     const before = this.takeFault(op, mailbox, "before");
     if (before?.kind === "delay") await sleep(before.delayMs ?? 100);
@@ -699,6 +748,45 @@ export class GraphSimulator {
     };
   }
 
+  /** A message with `$select`: only the properties asked for (and the id), as Graph answers. The body is HTML
+   * unless `Prefer: outlook.body-content-type="text"` asks for text. */
+  private selectedMessageJson(mb: SimMailbox, m: SimMessage, select: string, text: boolean): Record<string, unknown> {
+    const plain = m.body ?? "";
+    const all: Record<string, unknown> = {
+      ...(this.messageJson(m) as Record<string, unknown>),
+      from: { emailAddress: { address: m.from, name: m.fromName ?? m.from } },
+      toRecipients: (m.to ?? []).map((a) => ({ emailAddress: { address: a, name: a } })),
+      ccRecipients: (m.cc ?? []).map((a) => ({ emailAddress: { address: a, name: a } })),
+      internetMessageId: m.internetMessageId ?? null,
+      internetMessageHeaders: this.tenant.internetHeaders(mb, m),
+      body: text ? { contentType: "text", content: plain } : { contentType: "html", content: `<html><body><p>${escapeHtml(plain).replace(/\r?\n/g, "<br>")}</p></body></html>` },
+    };
+    const out: Record<string, unknown> = { "@odata.etag": all["@odata.etag"], id: m.id };
+    for (const field of select.split(",").map((f) => f.trim()).filter(Boolean)) {
+      if (!(field in all)) throw new SimHttpError(400, "RequestBroker--ParseUri", `Could not find a property named '${field}' on type 'microsoft.graph.message'.`);
+      out[field] = all[field];
+    }
+    return out;
+  }
+
+  /** The tenant's user a delegated token is for (by object id, else by user principal name). */
+  private delegatedUser(token: DelegatedToken): SimUser | undefined {
+    return (token.oid ? this.tenant.resolveUser(token.oid) : undefined) ?? (token.upn ? this.tenant.resolveUser(token.upn) : undefined);
+  }
+
+  /** A user reads their own mail with Mail.Read, and another mailbox only with Mail.Read.Shared and that mailbox's
+   * permission (Exchange decides the second; Graph answers ErrorAccessDenied either way). */
+  private checkDelegatedRead(op: SimOp, mb: SimMailbox): void {
+    const token = delegatedToken(op.headers.authorization);
+    if (!token) return; // the app's own token: application permissions
+    const user = this.delegatedUser(token);
+    const own = user?.id === mb.user.id;
+    const scoped = (own ? READ_OWN_MAIL : READ_SHARED_MAIL).some((p) => token.scopes.has(p));
+    if (!user || !scoped || !this.tenant.canRead(user.id, mb)) {
+      throw new SimHttpError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+    }
+  }
+
   private subscriptionJson(s: SimSubscription): unknown {
     return {
       id: s.id,
@@ -853,8 +941,19 @@ export class GraphSimulator {
           return this.page(list, query, pathPart, 10, 1000, query.get("$filter") ? { $filter: query.get("$filter")! } : {});
         }
       }
+      if (s[2] === "messages" && s.length === 5 && s[4] === "$value" && m === "GET") {
+        this.checkDelegatedRead(op, mb);
+        return { status: 200, headers: { "content-type": "text/plain" }, raw: t.mimeOf(mb, t.message(mb, s[3]!)) };
+      }
       if (s[2] === "messages" && s.length === 4) {
-        if (m === "GET") return ok(200, this.messageJson(t.message(mb, s[3]!)));
+        if (m === "GET") {
+          this.checkDelegatedRead(op, mb);
+          const message = t.message(mb, s[3]!);
+          const select = query.get("$select");
+          if (!select) return ok(200, this.messageJson(message));
+          const text = /outlook\.body-content-type\s*=\s*"?text"?/i.test(op.headers.prefer ?? "");
+          return { status: 200, headers: text ? { "Preference-Applied": 'outlook.body-content-type="text"' } : {}, body: this.selectedMessageJson(mb, message, select, text) };
+        }
         if (m === "PATCH") return ok(200, this.messageJson(t.updateMessage(mb, s[3]!, body, op.headers["if-match"])));
       }
     }

@@ -5,7 +5,9 @@
 // It follows Graph's documented behaviour where CALM depends on it: rules live in the Inbox's
 // `messageRules`, a redirect leaves the original in the mailbox (so CALM's rule also moves it to a named
 // folder), a folder name is unique among its siblings (409 ErrorFolderExists), `@odata.etag` changes on
-// every write to a message and an If-Match with an old one fails with 412.
+// every write to a message and an If-Match with an old one fails with 412. A message can be read whole as MIME
+// (`$value`) and its internet headers with `$select=internetMessageHeaders`; a user reads another mailbox only
+// when that mailbox gave them access (a shared mailbox's members), as Exchange decides for Mail.Read.Shared.
 
 export interface SimUser {
   id: string;
@@ -38,6 +40,14 @@ export interface SimMessage {
   categories: string[];
   receivedDateTime: string;
   changeKey: number;
+  /** The sender's display name, when the mail carried one. */
+  fromName?: string;
+  /** Recipients' addresses (To and Cc), for the message's MIME form and headers. */
+  to?: string[];
+  cc?: string[];
+  /** The body as plain text. */
+  body?: string;
+  internetMessageId?: string;
 }
 
 /** A rule exactly as Graph returns it. */
@@ -58,6 +68,8 @@ export interface SimMailbox {
   folders: Map<string, SimFolder>;
   rules: Map<string, SimRule>;
   messages: Map<string, SimMessage>;
+  /** Users given full access to this mailbox (a shared mailbox's members; Add-MailboxPermission in Exchange). */
+  delegates: Set<string>;
 }
 
 export interface SimSubscription {
@@ -86,6 +98,11 @@ export class SimHttpError extends Error {
   constructor(readonly status: number, readonly graphCode: string, message: string) {
     super(message);
   }
+}
+
+/** A header value outside ASCII as an RFC 2047 encoded word. */
+function encodeWord(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : `=?utf-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
 }
 
 const WELL_KNOWN = ["inbox", "deleteditems", "sentitems", "drafts", "archive", "junkemail"] as const;
@@ -129,7 +146,7 @@ export class SimTenant {
         const id = this.nextId("AAMkF");
         folders.set(id, { id, displayName: name === "inbox" ? "Inbox" : name, wellKnownName: name });
       }
-      this.mailboxes.set(user.id, { user, folders, rules: new Map(), messages: new Map() });
+      this.mailboxes.set(user.id, { user, folders, rules: new Map(), messages: new Map(), delegates: new Set() });
     }
     return user;
   }
@@ -190,6 +207,18 @@ export class SimTenant {
   hasMailbox(idOrAddress: string): boolean {
     const user = this.resolveUser(idOrAddress);
     return user !== undefined && this.mailboxes.has(user.id);
+  }
+
+  /** Gives `user` full access to `mailbox` (what makes a shared mailbox readable with Mail.Read.Shared). */
+  grantMailboxAccess(mailbox: string, user: string): void {
+    const target = this.resolveUser(user);
+    if (!target) throw new SimHttpError(404, "ErrorInvalidUser", "The requested user is invalid.");
+    this.mailbox(mailbox).delegates.add(target.id);
+  }
+
+  /** Whether `userId` may read `mailbox` as themselves: their own, or one that gave them access. */
+  canRead(userId: string, mailbox: SimMailbox): boolean {
+    return mailbox.user.id === userId || mailbox.delegates.has(userId);
   }
 
   // ------------------------------------------------------------------ folders
@@ -328,6 +357,57 @@ export class SimTenant {
     return message;
   }
 
+  /** Puts a message straight into a folder (default the Inbox) without running rules: mail that was already
+   * there, for seeding. A given id is kept as it is (REST ids the tests and the local stand-in know). */
+  addMessage(
+    to: string,
+    input: { id?: string; from: string; fromName?: string; to?: string[]; cc?: string[]; subject?: string; body?: string; receivedDateTime?: string; internetMessageId?: string; folder?: string },
+  ): SimMessage {
+    const mailbox = this.mailbox(to);
+    const id = input.id ?? this.nextId("AAMkADm");
+    if (mailbox.messages.has(id)) throw new SimHttpError(409, "ErrorItemExists", "A message with this id already exists.");
+    const message: SimMessage = {
+      id,
+      folderId: this.folder(mailbox, input.folder ?? "inbox").id,
+      from: input.from.toLowerCase(),
+      sender: input.from.toLowerCase(),
+      subject: input.subject ?? "(no subject)",
+      categories: [],
+      receivedDateTime: input.receivedDateTime ?? new Date(this.now()).toISOString(),
+      changeKey: 1,
+      ...(input.fromName ? { fromName: input.fromName } : {}),
+      to: (input.to ?? [mailbox.user.mail]).map((a) => a.toLowerCase()),
+      cc: (input.cc ?? []).map((a) => a.toLowerCase()),
+      body: input.body ?? "",
+      internetMessageId: input.internetMessageId ?? `<${id.replace(/[^A-Za-z0-9]/g, "")}@sim.example>`,
+    };
+    mailbox.messages.set(id, message);
+    return message;
+  }
+
+  /** The message's internet headers, as Exchange keeps them for mail that came in over SMTP. */
+  internetHeaders(mailbox: SimMailbox, message: SimMessage): { name: string; value: string }[] {
+    const address = (a: string, name?: string) => (name ? `"${name.replace(/["\\\r\n]/g, "")}" <${a}>` : a);
+    return [
+      { name: "Received", value: `from mx.sim.example by ${mailbox.user.mail.split("@")[1] ?? "sim.example"} with SMTP; ${new Date(message.receivedDateTime).toUTCString()}` },
+      { name: "From", value: address(message.from, message.fromName) },
+      { name: "To", value: (message.to ?? [mailbox.user.mail]).join(", ") },
+      ...((message.cc ?? []).length > 0 ? [{ name: "Cc", value: message.cc!.join(", ") }] : []),
+      { name: "Subject", value: encodeWord(message.subject) },
+      { name: "Date", value: new Date(message.receivedDateTime).toUTCString().replace("GMT", "+0000") },
+      { name: "Message-ID", value: message.internetMessageId ?? `<${message.id.replace(/[^A-Za-z0-9]/g, "")}@sim.example>` },
+      { name: "MIME-Version", value: "1.0" },
+      { name: "Content-Type", value: "text/plain; charset=\"utf-8\"" },
+      { name: "Content-Transfer-Encoding", value: "8bit" },
+    ];
+  }
+
+  /** The whole message in MIME form (what `GET …/messages/{id}/$value` returns). */
+  mimeOf(mailbox: SimMailbox, message: SimMessage): string {
+    const head = this.internetHeaders(mailbox, message).map((h) => `${h.name}: ${h.value}`).join("\r\n");
+    return `${head}\r\n\r\n${(message.body ?? "").replace(/\r?\n/g, "\r\n")}\r\n`;
+  }
+
   etagOf(message: SimMessage): string {
     return `W/"CQAAABYAAAA${message.changeKey}"`;
   }
@@ -366,6 +446,8 @@ export class SimTenant {
       categories: [...(input.categories ?? [])],
       receivedDateTime: new Date(this.now()).toISOString(),
       changeKey: 1,
+      to: [mailbox.user.mail],
+      body: "",
     };
     mailbox.messages.set(message.id, message);
     const copies: { mailbox: SimMailbox; message: SimMessage }[] = [];
