@@ -158,10 +158,11 @@ async function main(): Promise<void> {
     say(`The staff portal could not be built (${error instanceof Error ? error.message : String(error)}); the rest of CALM runs. Fix it, then run npm run build:tab.`);
   }
 
-  // The Graph simulator stands in for Microsoft Graph (diverts, mail marking) with a fictional tenant.
+  // The Graph simulator stands in for Microsoft Graph (diverts, mail marking, and the Outlook stand-in's inbox for
+  // "Report this email" where Outlook cannot copy an email) with a fictional tenant.
   if (env.CALM_START_GRAPH !== "0") {
     graphSim = await startGraphSimulator({ latencyMs: { min: 2, max: 8 } });
-    graphTenant = seedDemoTenant(graphSim, { extraStaff: 24 });
+    graphTenant = seedDemoTenant(graphSim, { extraStaff: 24, demoMail: true });
     say(`Graph simulator at ${graphSim.baseUrl} (${graphTenant.staff.length} fictional mailboxes).`);
   }
 

@@ -27,6 +27,7 @@ import { AccessGrantService } from "./services/portal/grants";
 import { PortalService, type PortalDeps } from "./services/portal/portal";
 import type { PortalStores } from "./ports/portal";
 import type { StaffDirectory } from "./ports/directory";
+import type { UserMailReader } from "./ports/userMail";
 import { createCasework, type Casework } from "./services/casework";
 import { incidentRoutes } from "./adapters/http/routes/incidents";
 import { caseRoutes } from "./adapters/http/routes/cases";
@@ -75,6 +76,10 @@ export interface AppDeps {
   portalStores?: PortalStores;
   /** Names behind staff ids and people to grant access to: Graph on behalf of the user, or the local personas. */
   directory?: StaffDirectory;
+  /** Emails read from the signed-in person's mailbox (or a shared one they can open) for "Report this email" where
+   * Outlook cannot copy the email: Graph on behalf of the user, or the Graph simulator locally. Absent: the route
+   * answers GRAPH_NOT_CONFIGURED and the add-in keeps what Outlook gives. */
+  userMail?: UserMailReader;
   /** More for the portal from later features: timeline sources, work-list sections, diverts. */
   portal?: Pick<PortalDeps, "timelineSources" | "workSections" | "diverts" | "indexOptions">;
   /** Per-user rate limits on lookups and sender checks (services/rateLimit.ts); `false` turns one off. */
@@ -215,6 +220,7 @@ export function createApp(deps: AppDeps): App {
       logger: deps.logger,
       lookup,
       notifier: deps.caseNotifier ?? teams.notifier,
+      ...(deps.userMail ? { mail: deps.userMail } : {}),
       ...(deps.ballotSleep ? { sleep: deps.ballotSleep } : {}),
     });
   }

@@ -26,6 +26,9 @@ import { createPortalTableStores } from "./adapters/tables/portal";
 import { createOboTokenFunction } from "./adapters/graph/obo";
 import { GraphDirectory } from "./adapters/graph/directory";
 import { LocalDirectory } from "./adapters/http/devDirectory";
+import { GraphUserMail } from "./adapters/graph/userMail";
+import { createLocalOboTokenFunction } from "./adapters/graph/localObo";
+import type { UserMailReader } from "./ports/userMail";
 import type { PortalStores } from "./ports/portal";
 import type { StaffDirectory } from "./ports/directory";
 import { createMemoryBotStores } from "./adapters/memory/bot";
@@ -85,6 +88,19 @@ export function directoryFor(config: Config): StaffDirectory | undefined {
   if (!config.auth.clientSecret) return undefined;
   const obo = createOboTokenFunction({ tenantId: config.auth.tenantId, clientId: config.auth.clientId, clientSecret: config.auth.clientSecret, authorityHost: config.auth.authorityHost });
   return new GraphDirectory({ baseUrl: config.graphBaseUrl, obo });
+}
+
+/** Emails read from the signed-in person's mailbox for "Report this email" (when Outlook cannot copy one): Graph as
+ * the signed-in user (on-behalf-of) when the app's secret is configured; locally, with local sign-in and the Graph
+ * simulator, the simulator as the persona; otherwise none (the add-in then keeps what Outlook gives). */
+export function userMailFor(config: Config, devIssuer?: LocalIssuer): UserMailReader | undefined {
+  if (config.auth.devSignIn) {
+    if (config.graph.auth !== "simulator" || !devIssuer) return undefined;
+    return new GraphUserMail({ baseUrl: config.graphBaseUrl, obo: createLocalOboTokenFunction(devIssuer) });
+  }
+  if (!config.auth.clientSecret) return undefined;
+  const obo = createOboTokenFunction({ tenantId: config.auth.tenantId, clientId: config.auth.clientId, clientSecret: config.auth.clientSecret, authorityHost: config.auth.authorityHost });
+  return new GraphUserMail({ baseUrl: config.graphBaseUrl, obo });
 }
 
 /** The bot's stores (decision body seats, conversation references), beside the main stores. */
@@ -205,6 +221,7 @@ export async function main(): Promise<void> {
     },
     portalStores: await portalStoresFor(config),
     directory: directoryFor(config),
+    userMail: userMailFor(config, devIssuer),
     botStores: await botStoresFor(config),
     bot: botOptionsFor(config),
   });

@@ -9,6 +9,7 @@ import type { BotStores, ConversationStore } from "../ports/conversations";
 import type { DecisionBodyStore } from "../ports/decisionBody";
 import type { Stores } from "../ports/stores";
 import type { Clock, IdGenerator, Logger } from "../ports/system";
+import type { UserMailReader } from "../ports/userMail";
 import { CaseService } from "./cases";
 import { IncidentService } from "./incidents";
 import { RegisterService } from "./register";
@@ -24,6 +25,8 @@ export interface CaseworkDeps {
   lookup: { subjectChanged(subjectId: string): Promise<void> };
   notifier?: CaseNotifier;
   sleep?: (ms: number) => Promise<void>;
+  /** Emails read from a mailbox as the signed-in person, for "Report this email" (Microsoft Graph on their behalf). */
+  mail?: UserMailReader;
 }
 
 export interface Casework {
@@ -38,7 +41,7 @@ export interface Casework {
 
 export function createCasework(deps: CaseworkDeps): Casework {
   const register = new RegisterService({ stores: deps.stores, profile: deps.profile, clock: deps.clock, ids: deps.ids, logger: deps.logger, lookup: deps.lookup });
-  const incidents = new IncidentService({ stores: deps.stores, blobs: deps.blobs, profile: deps.profile, register, clock: deps.clock, logger: deps.logger, lookup: deps.lookup });
+  const incidents = new IncidentService({ stores: deps.stores, blobs: deps.blobs, profile: deps.profile, register, clock: deps.clock, logger: deps.logger, lookup: deps.lookup, ...(deps.mail ? { mail: deps.mail } : {}) });
   const cases = new CaseService({
     stores: deps.stores,
     decisionBody: deps.botStores.decisionBody,

@@ -36,6 +36,8 @@ import { registerName } from "../../../core/src/policy/describe";
 import { sourceOf } from "../../../core/src/policy/sources";
 import { CATEGORY_LABELS } from "../../../core/src/present/outcomes";
 import type { BlobStore } from "../ports/blobs";
+import type { UserAssertion } from "../ports/directory";
+import { UserMailError, type MailDetails, type MailItemRef, type UserMailReader } from "../ports/userMail";
 import { AlreadyExistsError, ConcurrencyError } from "../ports/errors";
 import type { Stores } from "../ports/stores";
 import type { Clock, Logger } from "../ports/system";
@@ -126,7 +128,15 @@ export interface Problem {
   message: string;
 }
 
-export type Failure<C extends string = string> = { ok: false; code: C; message: string; problems?: Problem[]; status: number };
+export type Failure<C extends string = string> = {
+  ok: false;
+  code: C;
+  message: string;
+  problems?: Problem[];
+  status: number;
+  /** For a 503: when to try again (the route sends it as Retry-After). */
+  retryAfterSeconds?: number;
+};
 
 export interface ReportResult {
   ok: true;
@@ -151,6 +161,8 @@ export interface IncidentDeps {
   clock: Clock;
   logger: Logger;
   lookup: { subjectChanged(subjectId: string): Promise<void> };
+  /** Emails read from a mailbox as the signed-in person (Microsoft Graph on their behalf); absent: not offered. */
+  mail?: UserMailReader;
 }
 
 /** Roles that see any incident, beyond its reporter. */
@@ -287,33 +299,90 @@ export class IncidentService {
   async addEvidence(caller: Caller, incidentId: string, file: EvidenceFile, surface: Surface = "api"): Promise<{ ok: true; evidence: EvidenceRef; duplicate: boolean } | Failure> {
     const incident = await this.editable(caller, incidentId);
     if (!incident) return notFound();
-    const contentType = file.contentType.split(";")[0]!.trim().toLowerCase();
-    const spec = EVIDENCE_TYPES[contentType];
-    if (!spec) {
-      return { ok: false, code: "EVIDENCE_TYPE_NOT_ALLOWED", status: 415, message: `Files of this type (${contentType || "unknown"}) cannot be added. Send a photo, PDF, email, Word document, text, audio or MP4 file.` };
+    const checked = checkEvidenceFile(file);
+    if (!checked.ok) return checked;
+    const evidenceId = hashId("ev", incidentId, createHash("sha256").update(file.data).digest("hex"), checked.fileName ?? "");
+    return this.storeEvidence(caller, incident, evidenceId, file, checked, surface, [incident.reference, "evidence"]);
+  }
+
+  /** Attaches an email from the caller's mailbox (or a shared mailbox they can open) to their report, read from
+   * Microsoft Graph as them: the whole message (.eml) where Graph gives its MIME, otherwise its internet headers
+   * and text as a text file. For the Outlook add-in where Outlook cannot copy the email itself. Same storage,
+   * limits and permissions as an upload. `idempotencyKey` (one per form) makes a retry return the first result
+   * without reading the mailbox again; on any failure nothing is written. */
+  async attachMailboxEmail(
+    caller: Caller,
+    incidentId: string,
+    ref: MailItemRef,
+    asUser: UserAssertion,
+    idempotencyKey: string,
+    surface: Surface = "api",
+  ): Promise<{ ok: true; evidence: EvidenceRef; duplicate: boolean; source: MailEvidenceSource } | Failure> {
+    if (!KEY_PATTERN.test(idempotencyKey)) {
+      return { ok: false, code: "IDEMPOTENCY_KEY_INVALID", status: 400, message: "The request key is not valid. Reload the form and try again." };
     }
-    if (file.data.length === 0) return { ok: false, code: "EVIDENCE_EMPTY", status: 400, message: "The file is empty. Check it and send it again." };
-    if (file.data.length > INCIDENT_LIMITS.evidenceBytes) {
-      return { ok: false, code: "EVIDENCE_TOO_LARGE", status: 413, message: `The file is larger than ${INCIDENT_LIMITS.evidenceBytes / 1024 / 1024} MB. For CCTV or long recordings, give where the footage is kept instead.` };
+    const incident = await this.editable(caller, incidentId);
+    if (!incident) return notFound();
+    // One item per caller, report and key, whatever Graph gives: a retry finds it without a second read.
+    const evidenceId = hashId("ev", incidentId, "mailbox", caller.id, idempotencyKey);
+    const existing = incident.evidence.find((e) => e.id === evidenceId);
+    if (existing) return { ok: true, evidence: existing, duplicate: true, source: mailSourceOf(existing) };
+    if (incident.evidence.filter((e) => e.blobName).length >= INCIDENT_LIMITS.evidenceFiles) return tooManyFiles();
+    const reader = this.deps.mail;
+    if (!reader) {
+      return { ok: false, code: "GRAPH_NOT_CONFIGURED", status: 503, message: "This CALM server is not set up to copy emails from Microsoft 365. Attach the email another way, and tell IT." };
     }
-    if (spec.magic && !spec.magic.some((m) => m.every((b, i) => file.data[i] === b))) {
-      return { ok: false, code: "EVIDENCE_CONTENT_MISMATCH", status: 415, message: `The file does not look like a ${contentType} file. Check you picked the right file and send it again.` };
+    let file: EvidenceFile;
+    let source: MailEvidenceSource;
+    try {
+      const mime = await reader.mime(ref, asUser, INCIDENT_LIMITS.evidenceBytes);
+      file = { data: mime, contentType: "message/rfc822", kind: "email", fileName: `Reported email ${mimeDay(mime)}.eml` };
+      source = "mime";
+    } catch (error) {
+      if (!(error instanceof UserMailError)) throw error;
+      // Only a failure of the MIME itself is worth a second try; no access, no consent or no such email stay so.
+      if (!["GRAPH_UNAVAILABLE", "MAIL_TOO_LARGE"].includes(error.code)) return mailFailure(error);
+      try {
+        const details = await reader.details(ref, asUser);
+        file = { data: headersAndText(details, error.code === "MAIL_TOO_LARGE"), contentType: "text/plain", kind: "email", fileName: `Reported email ${(details.receivedDateTime ?? "").slice(0, 10) || "undated"}.txt` };
+        source = "headers-and-text";
+      } catch (second) {
+        if (!(second instanceof UserMailError)) throw second;
+        return mailFailure(second);
+      }
     }
-    const fileName = sanitiseFileName(file.fileName);
-    const evidenceId = hashId("ev", incidentId, createHash("sha256").update(file.data).digest("hex"), fileName ?? "");
+    const checked = checkEvidenceFile(file);
+    if (!checked.ok) return checked;
+    // The blob name carries the content's hash too: two racing first attempts that got different answers from
+    // Graph never overwrite the file the record points at.
+    const blobName = `evidence/${incidentId}/${evidenceId}-${createHash("sha256").update(file.data).digest("hex").slice(0, 16)}`;
+    const stored = await this.storeEvidence(caller, incident, evidenceId, file, checked, surface, [incident.reference, "evidence", source === "mime" ? "email-from-mailbox" : "email-headers-from-mailbox"], blobName);
+    if (!stored.ok) return stored;
+    this.deps.logger.info("incident.mailbox_email_attached", { source, bytes: file.data.length, duplicate: stored.duplicate });
+    return { ...stored, source: stored.duplicate ? mailSourceOf(stored.evidence) : source };
+  }
+
+  /** Blob first, then the record, then the audit event (fixed id: a repeat adds nothing). */
+  private async storeEvidence(
+    caller: Caller,
+    incident: Incident,
+    evidenceId: string,
+    file: EvidenceFile,
+    checked: CheckedFile,
+    surface: Surface,
+    what: string[],
+    blobName = `evidence/${incident.id}/${evidenceId}`,
+  ): Promise<{ ok: true; evidence: EvidenceRef; duplicate: boolean } | Failure> {
     const existing = incident.evidence.find((e) => e.id === evidenceId);
     if (existing) return { ok: true, evidence: existing, duplicate: true };
-    if (incident.evidence.filter((e) => e.blobName).length >= INCIDENT_LIMITS.evidenceFiles) {
-      return { ok: false, code: "TOO_MANY_EVIDENCE_FILES", status: 409, message: `This report already has ${INCIDENT_LIMITS.evidenceFiles} files. Put further files together in one PDF, or ask your manager.` };
-    }
+    if (incident.evidence.filter((e) => e.blobName).length >= INCIDENT_LIMITS.evidenceFiles) return tooManyFiles();
     // Blob first, then the record: a retry after a failure in between overwrites the same blob.
-    const blobName = `evidence/${incidentId}/${evidenceId}`;
-    await this.deps.blobs.put(blobName, file.data, contentType);
+    await this.deps.blobs.put(blobName, file.data, checked.contentType);
     const evidence: EvidenceRef = {
       id: evidenceId,
-      kind: file.kind ?? spec.kind,
-      ...(fileName ? { fileName } : {}),
-      contentType,
+      kind: file.kind ?? checked.kind,
+      ...(checked.fileName ? { fileName: checked.fileName } : {}),
+      contentType: checked.contentType,
       sizeBytes: file.data.length,
       blobName,
       addedAt: this.deps.clock.now().toISOString(),
@@ -322,8 +391,11 @@ export class IncidentService {
       if (current.evidence.some((e) => e.id === evidenceId)) return undefined;
       return { ...current, evidence: [...current.evidence, evidence] };
     });
-    await this.deps.stores.audit.append({ id: hashId("audit", incidentId, evidenceId), at: evidence.addedAt, actorId: caller.id, action: "update", surface, subjectId: incident.subjectId, what: [incident.reference, "evidence"] });
-    return { ok: true, evidence: outcome.changed ? evidence : (outcome.incident.evidence.find((e) => e.id === evidenceId) ?? evidence), duplicate: !outcome.changed };
+    const recorded = outcome.changed ? evidence : (outcome.incident.evidence.find((e) => e.id === evidenceId) ?? evidence);
+    // Lost a race to the same item stored under another blob: remove ours, so no file is kept unrecorded.
+    if (recorded.blobName !== blobName) await this.deps.blobs.delete(blobName);
+    await this.deps.stores.audit.append({ id: hashId("audit", incident.id, evidenceId), at: recorded.addedAt, actorId: caller.id, action: "update", surface, subjectId: incident.subjectId, what });
+    return { ok: true, evidence: recorded, duplicate: !outcome.changed };
   }
 
   /** Adds contacts to a persistent-contact report (East Suffolk 4.2), where the policy allows it for the report's
@@ -525,6 +597,91 @@ function capitalise(s: string): string {
 
 function notFound(): Failure {
   return { ok: false, code: "NOT_FOUND", status: 404, message: "We could not find that report. Check the reference, or ask your manager." };
+}
+
+function tooManyFiles(): Failure {
+  return { ok: false, code: "TOO_MANY_EVIDENCE_FILES", status: 409, message: `This report already has ${INCIDENT_LIMITS.evidenceFiles} files. Put further files together in one PDF, or ask your manager.` };
+}
+
+interface CheckedFile {
+  ok: true;
+  contentType: string;
+  kind: EvidenceRef["kind"];
+  fileName: string | undefined;
+}
+
+/** Type, size and content checks every evidence file passes, however it arrived. */
+function checkEvidenceFile(file: EvidenceFile): CheckedFile | Failure {
+  const contentType = file.contentType.split(";")[0]!.trim().toLowerCase();
+  const spec = EVIDENCE_TYPES[contentType];
+  if (!spec) {
+    return { ok: false, code: "EVIDENCE_TYPE_NOT_ALLOWED", status: 415, message: `Files of this type (${contentType || "unknown"}) cannot be added. Send a photo, PDF, email, Word document, text, audio or MP4 file.` };
+  }
+  if (file.data.length === 0) return { ok: false, code: "EVIDENCE_EMPTY", status: 400, message: "The file is empty. Check it and send it again." };
+  if (file.data.length > INCIDENT_LIMITS.evidenceBytes) {
+    return { ok: false, code: "EVIDENCE_TOO_LARGE", status: 413, message: `The file is larger than ${INCIDENT_LIMITS.evidenceBytes / 1024 / 1024} MB. For CCTV or long recordings, give where the footage is kept instead.` };
+  }
+  if (spec.magic && !spec.magic.some((m) => m.every((b, i) => file.data[i] === b))) {
+    return { ok: false, code: "EVIDENCE_CONTENT_MISMATCH", status: 415, message: `The file does not look like a ${contentType} file. Check you picked the right file and send it again.` };
+  }
+  return { ok: true, contentType, kind: spec.kind, fileName: sanitiseFileName(file.fileName) };
+}
+
+/** How an email from a mailbox was kept: whole (MIME), or its headers and text. */
+export type MailEvidenceSource = "mime" | "headers-and-text";
+
+function mailSourceOf(evidence: EvidenceRef): MailEvidenceSource {
+  return evidence.contentType === "message/rfc822" ? "mime" : "headers-and-text";
+}
+
+const MAIL_FAILURE_STATUS: Record<UserMailError["code"], number> = {
+  MAIL_NOT_FOUND: 404,
+  MAIL_ACCESS_DENIED: 403,
+  MAIL_TOO_LARGE: 413,
+  OBO_CONSENT_REQUIRED: 503,
+  OBO_FAILED: 503,
+  GRAPH_UNAVAILABLE: 503,
+};
+
+function mailFailure(error: UserMailError): Failure {
+  const status = MAIL_FAILURE_STATUS[error.code];
+  return {
+    ok: false,
+    code: error.code,
+    status,
+    message: error.code === "MAIL_TOO_LARGE" ? `The email is larger than ${INCIDENT_LIMITS.evidenceBytes / 1024 / 1024} MB, even without its attachments. Save the parts that matter as a PDF and upload that.` : error.message,
+    ...(status === 503 ? { retryAfterSeconds: error.retryAfterSeconds ?? 30 } : {}),
+  };
+}
+
+/** The calendar day in a MIME message's Date header, for a file name that says nothing else about the email. */
+function mimeDay(mime: Buffer): string {
+  const head = mime.subarray(0, 64 * 1024).toString("latin1").split(/\r?\n\r?\n/)[0] ?? "";
+  const date = /^date:[ \t]*(.+(?:\r?\n[ \t].+)*)/im.exec(head)?.[1]?.replace(/\r?\n[ \t]+/g, " ");
+  const ms = date ? Date.parse(date) : NaN;
+  return Number.isNaN(ms) ? "undated" : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The text file kept when the whole email cannot be: what was kept and why, the headers as received, the text. */
+function headersAndText(details: MailDetails, tooLarge: boolean): Buffer {
+  const header = (name: string, value: string) => `${name}: ${value.replace(/\r?\n/g, " ")}`;
+  const lines = details.headers.length > 0
+    ? details.headers.map((h) => header(h.name, h.value))
+    : [
+        ...(details.from ? [header("From", details.from.name && details.from.address ? `"${details.from.name}" <${details.from.address}>` : details.from.address ?? details.from.name ?? "")] : []),
+        header("Subject", details.subject),
+        ...(details.receivedDateTime ? [header("Date", details.receivedDateTime)] : []),
+      ];
+  const intro = tooLarge
+    ? "CALM copied this email from the mailbox through Microsoft 365. The whole email was too large to keep, so these are its headers and text (attachments are not included)."
+    : "CALM copied this email from the mailbox through Microsoft 365. The whole email could not be copied, so these are its headers and text.";
+  const head = [intro, "", ...lines, "", ""].join("\r\n");
+  const room = INCIDENT_LIMITS.evidenceBytes - Buffer.byteLength(head) - 200;
+  let text = details.body.content.replace(/\r?\n/g, "\r\n");
+  if (details.body.contentType === "html") text = text.replace(/<[^>]*>/g, " ");
+  let body = Buffer.from(text, "utf8");
+  if (body.length > room) body = Buffer.concat([body.subarray(0, room), Buffer.from("\r\n[CALM cut the text here: the email is longer than the evidence limit.]\r\n")]);
+  return Buffer.concat([Buffer.from(head, "utf8"), body]);
 }
 
 function invalid(problems: Problem[]): Failure {

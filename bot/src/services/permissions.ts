@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   "policy.read": { audience: STAFF, description: "Anyone with a CALM role may read the policy in force in plain language." },
   // Incidents, cases and the vote (issue 3). Who may see one incident or case is narrowed further by the service.
   "incidents.report": { audience: ["officer", "manager", "panel-member", "chair", "register-admin", "councillor", "contractor", "appeal-officer"], description: "Staff, councillors and contractors may report an incident, add evidence and further contacts to their own report (East Suffolk 3.3, 4.1-4.2)." },
+  "incidents.emailEvidence": { audience: ["officer", "manager", "panel-member", "chair", "register-admin", "councillor", "contractor", "appeal-officer"], description: "Those who may report may attach an email from their own mailbox, or a shared mailbox they can open, to their own report (or, for managers and register administrators, any report): CALM reads it from Microsoft 365 as them, so never mail they could not read themselves." },
   "incidents.read": { audience: STAFF, description: "The reporter may read their own report; managers, the decision body and register administrators may read any." },
   "cases.refer": { audience: ["manager", "register-admin", "chair"], description: "Managers (and register administrators, the chair) refer a case to the decision body." },
   "cases.read": { audience: ["manager", "panel-member", "chair", "register-admin"], description: "The decision body, the presenting manager and register administrators see a case and its vote as far as each may." },

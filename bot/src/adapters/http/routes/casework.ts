@@ -33,9 +33,10 @@ export function problem(failure: Failure, requestId: string, extra: Record<strin
   return {
     status: failure.status,
     contentType: "application/problem+json; charset=utf-8",
+    ...(failure.retryAfterSeconds !== undefined ? { headers: { "Retry-After": String(Math.ceil(failure.retryAfterSeconds)) } } : {}),
     json: {
       type: `urn:calm:problem:${failure.code.toLowerCase().replace(/_/g, "-")}`,
-      title: failure.status === 404 ? "Not found" : failure.status === 403 ? "Not allowed" : failure.status === 409 ? "Conflict" : failure.status === 413 ? "Too large" : failure.status === 415 ? "Unsupported media type" : "The request is not valid",
+      title: failure.status === 404 ? "Not found" : failure.status === 403 ? "Not allowed" : failure.status === 409 ? "Conflict" : failure.status === 413 ? "Too large" : failure.status === 415 ? "Unsupported media type" : failure.status === 503 ? "Not available right now" : "The request is not valid",
       status: failure.status,
       code: failure.code,
       detail: failure.message,

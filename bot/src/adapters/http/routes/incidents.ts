@@ -46,6 +46,23 @@ export const reportBody = z.object({
 
 const contactsBody = z.object({ contacts: z.array(contact).max(INCIDENT_LIMITS.contactsPerCall + 100) }).strict();
 
+/** An email in a mailbox: its REST id (Office.js convertToRestId, v2.0, which Microsoft Graph uses) and, for a shared
+ * mailbox, its address. Both travel in the body, never in the URL. */
+const mailboxEmailBody = z.object({
+  messageId: z.string({ message: "must be text" })
+    .min(1, { message: "must not be empty" })
+    .max(1024, { message: "must be at most 1024 characters" })
+    .regex(/^[A-Za-z0-9_=-]+$/, { message: "must be the email's REST id (Office.js convertToRestId with RestVersion v2_0)" }),
+  mailbox: z.string({ message: "must be text" })
+    .max(320, { message: "must be at most 320 characters" })
+    .regex(/^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/, { message: "must be the shared mailbox's email address" })
+    .optional(),
+}).strict();
+
+function bearer(headers: { authorization?: string }): { token: string } {
+  return { token: (headers.authorization ?? "").replace(/^Bearer\s+/i, "") };
+}
+
 export function incidentRoutes(casework: Casework | undefined): Route[] {
   return [
     defineRoute({
@@ -126,6 +143,23 @@ export function incidentRoutes(casework: Casework | undefined): Route[] {
         if (!outcome.ok) return problem(outcome, requestId);
         const { blobName: _blob, ...evidence } = outcome.evidence;
         return { status: outcome.duplicate ? 200 : 201, json: { evidence, duplicate: outcome.duplicate } };
+      },
+    }),
+    // "Report this email" where Outlook cannot copy the email (no Mailbox 1.14): the server reads it from Microsoft
+    // Graph as the caller (docs/api.md) and keeps it exactly like an uploaded file.
+    defineRoute({
+      id: "incidents.evidence.email",
+      method: "POST",
+      path: "/api/incidents/:id/evidence/email",
+      permission: "incidents.emailEvidence",
+      body: mailboxEmailBody,
+      async handler({ caller, params, body, headers, requestId }) {
+        const key = idempotencyKey(headers);
+        const { incidents } = need(casework);
+        const outcome = await incidents.attachMailboxEmail(caller!, params.id!, body.mailbox ? { messageId: body.messageId, mailbox: body.mailbox } : { messageId: body.messageId }, bearer(headers), key, surfaceOf(headers));
+        if (!outcome.ok) return problem(outcome, requestId);
+        const { blobName: _blob, ...evidence } = outcome.evidence;
+        return { status: outcome.duplicate ? 200 : 201, json: { evidence, source: outcome.source, duplicate: outcome.duplicate } };
       },
     }),
   ];
