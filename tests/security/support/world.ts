@@ -11,6 +11,8 @@ import { createMemoryStores } from "../../../bot/src/adapters/memory";
 import { LocalDirectory } from "../../../bot/src/adapters/http/devDirectory";
 import { divertRoutes } from "../../../bot/src/adapters/http/routes/diverts";
 import { createMailProtection, type MailProtection } from "../../../bot/src/mailProtection";
+import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
+import { createLocalOboTokenFunction } from "../../../bot/src/adapters/graph/localObo";
 import { startGraphSimulator } from "../../support/graphSimulator/server";
 import { seedDemoTenant } from "../../support/graphSimulator/seed";
 import { bindPolicy } from "../../../bot/src/policyBinding";
@@ -203,7 +205,11 @@ export async function startWorld(over: Partial<AppDeps> & { stores?: Stores; log
     ids: { next: () => `mail-${++n}` },
     logger: over.logger ?? createLogger("silent"),
   });
-  const t = await startTestApp({ policy: bindPolicy(dorset), devIssuer, directory: new LocalDirectory(), logger: over.logger ?? createLogger("silent"), extraRoutes: () => divertRoutes(mail, stores), ...over, stores });
+  // "Report this email" from a mailbox (Graph as the signed-in user): every principal has a mailbox in the
+  // simulator, so the route is exercised all the way to Graph like every other.
+  for (const p of PRINCIPALS) if (p !== "anonymous") sim.tenant.addUser({ id: principalId(p), mail: `${p}@calm-security.example` });
+  const userMail = new GraphUserMail({ baseUrl: sim.baseUrl, obo: createLocalOboTokenFunction(devIssuer) });
+  const t = await startTestApp({ policy: bindPolicy(dorset), devIssuer, directory: new LocalDirectory(), userMail, logger: over.logger ?? createLogger("silent"), extraRoutes: () => divertRoutes(mail, stores), ...over, stores });
   late.isListed = (email) => t.app.services.lookup.isListedAddress(email);
   const tiers = buildTiers();
   await seedTiers(t.stores, tiers);
