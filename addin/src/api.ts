@@ -111,7 +111,7 @@ export function createApi(options: ApiOptions) {
   const fetchImpl = options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const timeoutMs = options.timeoutMs ?? 8000;
 
-  async function request<T>(method: string, path: string, init: { body?: unknown; raw?: { bytes: Uint8Array; contentType: string; headers?: Record<string, string> }; auth?: boolean; idempotencyKey?: string } = {}): Promise<ApiResult<T>> {
+  async function request<T>(method: string, path: string, init: { body?: unknown; raw?: { bytes: Uint8Array; contentType: string; headers?: Record<string, string> }; auth?: boolean; idempotencyKey?: string; timeoutMs?: number } = {}): Promise<ApiResult<T>> {
     const headers: Record<string, string> = { "X-Calm-Surface": "addin", Accept: "application/json" };
     if (init.auth !== false) {
       const token = await options.getToken();
@@ -129,7 +129,7 @@ export function createApi(options: ApiOptions) {
     }
     const controller = typeof AbortController === "function" ? new AbortController() : undefined;
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; controller?.abort(); }, timeoutMs);
+    const timer = setTimeout(() => { timedOut = true; controller?.abort(); }, init.timeoutMs ?? timeoutMs);
     let res: Response;
     try {
       res = await fetchImpl(`${options.baseUrl}${path}`, { method, headers, body, signal: controller?.signal });
@@ -178,6 +178,12 @@ export function createApi(options: ApiOptions) {
       request<{ evidence: { id: string; fileName?: string; sizeBytes?: number }; duplicate?: boolean }>("POST", `/api/incidents/${encodeURIComponent(incidentId)}/evidence`, {
         raw: { bytes: file.bytes, contentType: file.contentType, headers: { "X-File-Name": encodeURIComponent(file.fileName), "X-Evidence-Kind": "email" } },
       }),
+    // Where Outlook cannot copy the email, the server copies it from the mailbox through Microsoft 365 (as the signed-in
+    // person). The id and mailbox go in the body. One key per form: a retry attaches it once (docs/api.md).
+    attachEmailFromMailbox: (incidentId: string, email: { messageId: string; mailbox?: string }, idempotencyKey: string) =>
+      request<{ evidence: { id: string; fileName?: string; contentType?: string; sizeBytes?: number }; source: "mime" | "headers-and-text"; duplicate?: boolean }>(
+        "POST", `/api/incidents/${encodeURIComponent(incidentId)}/evidence/email`, { body: email, idempotencyKey, timeoutMs: 30_000 },
+      ),
     devPersonas: () => request<{ personas: Persona[] }>("GET", "/api/dev/personas", { auth: false }),
     devSignIn: (personaId: string) => request<{ token: string; persona: { id: string; displayName: string; roles: string[] } }>("POST", "/api/dev/signin", { body: { personaId }, auth: false }),
   };

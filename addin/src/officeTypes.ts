@@ -60,6 +60,8 @@ export interface OfficeItem {
   getAllInternetHeadersAsync?(callback: OfficeCallback<string>): void;
   /** Mailbox 1.14: the whole message as base64 EML. */
   getAsFileAsync?(callback: OfficeCallback<string>): void;
+  /** Mailbox 1.8 (shared folders), 1.13 (shared mailboxes): only on an item in a mailbox shared with the user. */
+  getSharedPropertiesAsync?(callback: OfficeCallback<{ owner?: string; targetMailbox?: string }>): void;
   /** Item events, e.g. RecipientsChanged while composing (Mailbox 1.7). */
   addHandlerAsync?(eventType: string, handler: (args?: unknown) => void, callback?: OfficeCallback<void>): void;
 }
@@ -67,6 +69,8 @@ export interface OfficeItem {
 export interface OfficeMailbox {
   item?: OfficeItem | null;
   userProfile?: { displayName?: string; emailAddress?: string };
+  /** Mailbox 1.3: an item id (EWS format) as the REST id Microsoft Graph uses. */
+  convertToRestId?(itemId: string, restVersion: string): string;
   addHandlerAsync?(eventType: string, handler: (args?: unknown) => void, callback?: OfficeCallback<void>): void;
 }
 
@@ -98,5 +102,5 @@ export interface OfficeGlobal {
   AsyncResultStatus: { Succeeded: string; Failed: string };
   CoercionType: { Text: string };
   EventType: { ItemChanged: string; RecipientsChanged?: string };
-  MailboxEnums: { ItemNotificationMessageType: { InformationalMessage: string; ErrorMessage: string } };
+  MailboxEnums: { ItemNotificationMessageType: { InformationalMessage: string; ErrorMessage: string }; RestVersion?: { v2_0: string } };
 }

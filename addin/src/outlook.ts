@@ -230,6 +230,28 @@ export async function messageAsEml(): Promise<string | undefined> {
   return call<string>((cb) => current.getAsFileAsync!(cb), "copy the email");
 }
 
+/** Where Microsoft Graph finds the open message, so CALM can copy it from the mailbox when Outlook cannot: its REST
+ * id (Mailbox 1.3 convertToRestId, v2.0: the id Graph uses) and, for a message in a mailbox shared with the user
+ * (Mailbox 1.8 / 1.13), the owner's address. Undefined where Outlook cannot give the id. */
+export async function graphMessageRef(): Promise<{ restId: string; mailbox?: string } | undefined> {
+  const current = item();
+  const mailbox = office().context.mailbox;
+  const v2 = office().MailboxEnums.RestVersion?.v2_0;
+  if (!current?.itemId || itemMode() !== "read" || !mailbox?.convertToRestId || !v2 || !supportsMailbox("1.3")) return undefined;
+  let restId: string;
+  try {
+    restId = mailbox.convertToRestId(current.itemId, v2);
+  } catch {
+    return undefined;
+  }
+  if (!restId) return undefined;
+  if (!current.getSharedPropertiesAsync || !supportsMailbox("1.8")) return { restId };
+  const shared = await call<{ owner?: string }>((cb) => current.getSharedPropertiesAsync!(cb), "read the shared mailbox's details").catch(() => undefined);
+  const owner = shared?.owner?.trim();
+  const me = mailboxUser()?.emailAddress.toLowerCase();
+  return owner && owner.toLowerCase() !== me ? { restId, mailbox: owner } : { restId };
+}
+
 /** The body as plain text. */
 export async function bodyText(): Promise<string> {
   const current = item();

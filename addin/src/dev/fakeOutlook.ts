@@ -1,7 +1,9 @@
 // A small stand-in for Outlook's Office.js host, for the local dev page (dev.html) and the Chromium tests. It
 // implements the same surface the add-in uses (officeTypes.ts): a mailbox of fictional messages in read mode, a
 // draft in compose mode, notification bars, session data, ItemChanged / RecipientsChanged, Office.actions and
-// the Smart Alerts completion of the send event. It is not Office.js: it is the host, as the add-in sees it.
+// the Smart Alerts completion of the send event. It is not Office.js: it is the host, as the add-in sees it. Its
+// messages' ids are already REST ids (convertToRestId gives them back unchanged); `npm start` puts the same messages,
+// under the same ids, in the Graph simulator's mailbox for the user, so the server can copy one from there.
 import type {
   OfficeAsyncResult, OfficeCallback, OfficeEmailAddress, OfficeEvent, OfficeGlobal, OfficeItem, OfficeNotificationDetails, SmartAlertCompletion,
 } from "../officeTypes";
@@ -105,6 +107,7 @@ export class FakeOutlook {
     const mailbox = () => ({
       item: this.currentItem(),
       userProfile: { ...options.user },
+      convertToRestId: (itemId: string) => itemId,
       addHandlerAsync: (type: string, handler: () => void, cb?: OfficeCallback<void>) => {
         if (type === "olkItemSelectedChanged") this.itemChanged.push(handler);
         this.reply(cb, undefined);
@@ -134,7 +137,7 @@ export class FakeOutlook {
       AsyncResultStatus: { Succeeded: OK, Failed: FAILED },
       CoercionType: { Text: "text" },
       EventType: { ItemChanged: "olkItemSelectedChanged", RecipientsChanged: "olkRecipientsChanged" },
-      MailboxEnums: { ItemNotificationMessageType: { InformationalMessage: "informationalMessage", ErrorMessage: "errorMessage" } },
+      MailboxEnums: { ItemNotificationMessageType: { InformationalMessage: "informationalMessage", ErrorMessage: "errorMessage" }, RestVersion: { v2_0: "v2.0" } },
     };
   }
 

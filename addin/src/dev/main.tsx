@@ -169,7 +169,10 @@ function Host({ fake }: { fake: FakeOutlook }) {
   );
 }
 
-const fake = new FakeOutlook({ messages: demoMessages(), user: ME }).install();
+// `?mailbox=1.13` pretends to be an Outlook without getAsFileAsync (Mailbox 1.14): "Report this email" then has the
+// server copy the email from the mailbox (the Graph simulator locally).
+const mailboxVersion = new URLSearchParams(window.location.search).get("mailbox") ?? undefined;
+const fake = new FakeOutlook({ messages: demoMessages(), user: ME, ...(mailboxVersion && /^1\.\d{1,2}$/.test(mailboxVersion) ? { mailboxVersion } : {}) }).install();
 window.__calmFakeOutlook = fake;
 // Outlook's event runtime for this stand-in: the same handlers commands.js registers in Outlook.
 registerCommands(createApi({ baseUrl: "", getToken, timeoutMs: 6000 }));

@@ -1,11 +1,13 @@
 // "Report this email" (issue 5 item 2): a short form files an incident through the incident API (docs/api.md,
 // "Incidents") with the sender as the subject, the mailbox user as the reporter (the server takes them from the
-// token) and the original message as evidence: the whole EML where Outlook can give it (Mailbox 1.14), otherwise
-// its internet headers and text. Several emails from the same person add to one persistent-contact report where
-// the policy allows it (East Suffolk 4.2: profile incidentReports.multiContactCategories).
+// token) and the original message as evidence: the whole EML where Outlook can give it (Mailbox 1.14); otherwise
+// the server copies it from the mailbox through Microsoft Graph, as the signed-in person (the whole email, or its
+// headers and text); and only if that fails too, the internet headers and text Outlook gives. The pane says which
+// was kept. Several emails from the same person add to one persistent-contact report where the policy allows it
+// (East Suffolk 4.2: profile incidentReports.multiContactCategories).
 import { shorten } from "../addresses";
 import type { Api, IncidentSummary, NewIncident } from "../api";
-import { bodyText, internetHeaders, mailboxUser, messageAsEml, stillOpen, type MailAddress, type ReadMessage } from "../outlook";
+import { bodyText, graphMessageRef, internetHeaders, mailboxUser, messageAsEml, stillOpen, type MailAddress, type ReadMessage } from "../outlook";
 import { formatDateTime } from "../words";
 
 /** Categories that fit an email, in the words staff use (domain.ts INCIDENT_CATEGORIES). */
@@ -35,13 +37,22 @@ export interface ReportDraft {
   addToReportId?: string;
 }
 
+/** A file the add-in makes from what Outlook gives. */
 export interface Evidence {
   bytes: Uint8Array;
   contentType: "message/rfc822" | "text/plain";
   fileName: string;
-  /** "eml": the original message. "text": headers and text only (older Outlook). */
+  /** "eml": the original message. "text": headers and text only. */
   kind: "eml" | "text";
 }
+
+/** What was attached: the whole email from Outlook ("eml") or copied by CALM from the mailbox ("mailbox-eml"); its
+ * headers and text copied from the mailbox ("mailbox-text"); or the headers and text Outlook gave ("text"). */
+export type EvidenceKind = "eml" | "mailbox-eml" | "mailbox-text" | "text";
+
+export type AttachOutcome =
+  | { ok: true; kind: EvidenceKind; /** Why the mailbox copy failed, when only Outlook's text was kept. */ note?: string }
+  | { ok: false; message: string };
 
 export function base64ToBytes(base64: string): Uint8Array {
   const binary = atob(base64.replace(/\s+/g, ""));
@@ -56,13 +67,17 @@ function evidenceName(message: ReadMessage, ext: "eml" | "txt"): string {
   return `Reported email ${day}.${ext}`;
 }
 
-/** The original message as evidence: EML where Outlook can give it, otherwise headers and text. */
-export async function collectEvidence(message: ReadMessage): Promise<Evidence> {
+/** The whole message as Outlook gives it (Mailbox 1.14); undefined where this Outlook cannot. */
+export async function outlookEml(message: ReadMessage): Promise<Evidence | undefined> {
   const eml = await messageAsEml().catch(() => undefined);
-  if (eml) return { bytes: base64ToBytes(eml), contentType: "message/rfc822", fileName: evidenceName(message, "eml"), kind: "eml" };
+  return eml ? { bytes: base64ToBytes(eml), contentType: "message/rfc822", fileName: evidenceName(message, "eml"), kind: "eml" } : undefined;
+}
+
+/** The message's internet headers (Mailbox 1.8; made up from what Outlook shows before that) and its text. */
+export async function outlookText(message: ReadMessage): Promise<Evidence> {
   const [headers, text] = await Promise.all([internetHeaders(), bodyText().catch(() => "")]);
   const lines = [
-    "This version of Outlook could not copy the whole email, so CALM kept its headers and text.",
+    "Outlook could not copy the whole email, and CALM could not copy it from the mailbox, so CALM kept the headers and text Outlook gave.",
     "",
     headers ? headers.trim() : [
       `From: ${message.from ? `${message.from.displayName} <${message.from.emailAddress}>` : "(unknown)"}`,
@@ -76,6 +91,25 @@ export async function collectEvidence(message: ReadMessage): Promise<Evidence> {
     text,
   ];
   return { bytes: new TextEncoder().encode(lines.join("\r\n")), contentType: "text/plain", fileName: evidenceName(message, "txt"), kind: "text" };
+}
+
+/** The original message as evidence from Outlook alone: EML where it can give it, otherwise headers and text. */
+export async function collectEvidence(message: ReadMessage): Promise<Evidence> {
+  return (await outlookEml(message)) ?? outlookText(message);
+}
+
+/** What the pane tells the reporter about the evidence attached. */
+export function evidenceSentence(evidence: Extract<AttachOutcome, { ok: true }>): string {
+  switch (evidence.kind) {
+    case "eml":
+      return "The original email is attached to the report.";
+    case "mailbox-eml":
+      return "The original email is attached to the report. This version of Outlook cannot copy it, so CALM copied it from your mailbox.";
+    case "mailbox-text":
+      return "The email's headers and text are attached to the report: CALM copied them from your mailbox, because the whole email could not be copied.";
+    case "text":
+      return `Only the email's headers and text, as Outlook shows them, are attached to the report: the whole email could not be copied from your mailbox.${evidence.note ? ` ${evidence.note}` : ""} Keep the email until the report is dealt with.`;
+  }
 }
 
 /** The persistent-contact log's note: the subject line (cut short) and, for an email added to an existing
@@ -119,7 +153,7 @@ export type FileOutcome =
       addedToExisting: boolean;
       contactCount?: number;
       whatHappensNext: string[];
-      evidence: { ok: true; kind: Evidence["kind"] } | { ok: false; message: string };
+      evidence: AttachOutcome;
     }
   | { ok: false; code: string; message: string; fieldErrors: { field: string; message: string }[] };
 
@@ -134,7 +168,7 @@ export function newKey(): string {
 /** Files the report (or adds to an open one), then attaches the email. One idempotency key per form, made when
  * the form opens, so a double click or a retry never files twice (docs/api.md "Idempotency"). */
 export async function fileReport(
-  api: Pick<Api, "createIncident" | "addContacts" | "addEvidence">,
+  api: Pick<Api, "createIncident" | "addContacts" | "addEvidence" | "attachEmailFromMailbox">,
   input: { message: ReadMessage; sender: MailAddress; subjectId?: string; draft: ReportDraft; multiContactCategories: readonly string[] | null | undefined; idempotencyKey: string; now: Date },
 ): Promise<FileOutcome> {
   const { message, sender, draft } = input;
@@ -164,22 +198,38 @@ export async function fileReport(
     contactCount = created.value.incident.contactCount;
     whatHappensNext = created.value.whatHappensNext ?? [];
   }
-  const evidence = await attachEmail(api, incidentId, message);
+  const evidence = await attachEmail(api, incidentId, message, input.idempotencyKey);
   return { ok: true, incidentId, reference, addedToExisting, contactCount, whatHappensNext, evidence };
 }
 
-/** Attaches the email to a saved report. A failure here does not undo the report: the pane offers a retry. */
-export async function attachEmail(api: Pick<Api, "addEvidence">, incidentId: string, message: ReadMessage): Promise<{ ok: true; kind: Evidence["kind"] } | { ok: false; message: string }> {
+/** Attaches the email to a saved report: Outlook's own copy (Mailbox 1.14); else CALM copies it from the mailbox
+ * through Microsoft 365; else the headers and text Outlook gives, saying why. `idempotencyKey` is the form's, so a
+ * retry never attaches the mailbox copy twice. A failure here does not undo the report: the pane offers a retry. */
+export async function attachEmail(api: Pick<Api, "addEvidence" | "attachEmailFromMailbox">, incidentId: string, message: ReadMessage, idempotencyKey: string): Promise<AttachOutcome> {
   if (!stillOpen(message)) return { ok: false, message: "Open the email you reported again, then choose Attach the email again." };
-  let evidence: Evidence;
+  const eml = await outlookEml(message);
+  if (eml) {
+    const uploaded = await api.addEvidence(incidentId, eml);
+    return uploaded.ok ? { ok: true, kind: "eml" } : { ok: false, message: uploaded.message };
+  }
+  let note: string;
+  const ref = await graphMessageRef().catch(() => undefined);
+  if (ref) {
+    const copied = await api.attachEmailFromMailbox(incidentId, { messageId: ref.restId, ...(ref.mailbox ? { mailbox: ref.mailbox } : {}) }, idempotencyKey);
+    if (copied.ok) return { ok: true, kind: copied.value.source === "mime" ? "mailbox-eml" : "mailbox-text" };
+    note = copied.message;
+  } else {
+    note = "This version of Outlook does not say where the email is kept.";
+  }
+  let text: Evidence;
   try {
-    evidence = await collectEvidence(message);
+    text = await outlookText(message);
   } catch (error) {
     return { ok: false, message: `${error instanceof Error ? error.message : "Outlook could not copy the email."} Try attaching it again.` };
   }
-  const uploaded = await api.addEvidence(incidentId, evidence);
+  const uploaded = await api.addEvidence(incidentId, text);
   if (!uploaded.ok) return { ok: false, message: uploaded.message };
-  return { ok: true, kind: evidence.kind };
+  return { ok: true, kind: "text", note };
 }
 
 /** The reporter's open persistent-contact report on this sender, if the policy lets reports cover many contacts. */

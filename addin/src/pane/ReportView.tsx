@@ -6,7 +6,7 @@ import {
   makeStyles, tokens,
 } from "@fluentui/react-components";
 import type { Api, IncidentSummary } from "../api";
-import { attachEmail, DESCRIPTION_MAX, EMAIL_CATEGORIES, fileReport, findOpenReport, newKey, type EmailCategory, type FileOutcome } from "../handlers/report";
+import { attachEmail, DESCRIPTION_MAX, EMAIL_CATEGORIES, evidenceSentence, fileReport, findOpenReport, newKey, type EmailCategory, type FileOutcome } from "../handlers/report";
 import { onItemChanged, readMessage, type ReadMessage } from "../outlook";
 import { formatDateTime } from "../words";
 
@@ -19,7 +19,7 @@ const useStyles = makeStyles({
   next: { margin: `${tokens.spacingVerticalS} 0`, paddingLeft: tokens.spacingHorizontalXL },
 });
 
-type Api4Report = Pick<Api, "checkSenders" | "openReport" | "createIncident" | "addContacts" | "addEvidence">;
+type Api4Report = Pick<Api, "checkSenders" | "openReport" | "createIncident" | "addContacts" | "addEvidence" | "attachEmailFromMailbox">;
 
 interface FieldErrors { category?: string; description?: string; serviceArea?: string }
 
@@ -108,9 +108,16 @@ export function ReportView({ api, multiContactCategories, defaultServiceArea, on
             You can find it in CALM in Teams, under your reports.
           </MessageBarBody>
         </MessageBar>
-        {done.evidence.ok ? (
-          <p><Body1>{done.evidence.kind === "eml" ? "The original email is attached to the report." : "This version of Outlook could not copy the whole email, so its headers and text are attached instead."}</Body1></p>
-        ) : (
+        {done.evidence.ok && done.evidence.kind !== "text" && <p><Body1>{evidenceSentence(done.evidence)}</Body1></p>}
+        {done.evidence.ok && done.evidence.kind === "text" && (
+          <MessageBar intent="warning" layout="multiline" style={{ marginTop: 12 }}>
+            <MessageBarBody>
+              <MessageBarTitle>Only part of the email is attached</MessageBarTitle>
+              {evidenceSentence(done.evidence)}
+            </MessageBarBody>
+          </MessageBar>
+        )}
+        {!done.evidence.ok && (
           <MessageBar intent="warning" layout="multiline" style={{ marginTop: 12 }}>
             <MessageBarBody>
               <MessageBarTitle>The email is not attached yet</MessageBarTitle>
@@ -118,7 +125,7 @@ export function ReportView({ api, multiContactCategories, defaultServiceArea, on
               <div style={{ marginTop: 8 }}>
                 <Button disabled={retrying} onClick={() => {
                   setRetrying(true);
-                  void attachEmail(api, done.incidentId, message).then((evidence) => { setDone({ ...done, evidence }); setRetrying(false); });
+                  void attachEmail(api, done.incidentId, message, key).then((evidence) => { setDone({ ...done, evidence }); setRetrying(false); });
                 }}>{retrying ? "Attaching…" : "Attach the email again"}</Button>
               </div>
             </MessageBarBody>

@@ -17,8 +17,13 @@ const ENUMS = {
   AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
   CoercionType: { Text: "text" },
   EventType: { ItemChanged: "olkItemSelectedChanged", RecipientsChanged: "olkRecipientsChanged" },
-  MailboxEnums: { ItemNotificationMessageType: { InformationalMessage: "informationalMessage", ErrorMessage: "errorMessage" } },
+  MailboxEnums: { ItemNotificationMessageType: { InformationalMessage: "informationalMessage", ErrorMessage: "errorMessage" }, RestVersion: { v2_0: "v2.0" } },
 };
+
+/** What Outlook's convertToRestId does to an EWS id: `/` becomes `-` and `+` becomes `_`. */
+export function restIdOf(ewsId: string): string {
+  return ewsId.replace(/\//g, "-").replace(/\+/g, "_");
+}
 
 function ok<T>(cb: Callback<T> | undefined, value: T): void {
   if (cb) setTimeout(() => cb({ status: "succeeded", value }), 0);
@@ -63,6 +68,7 @@ function base(record: HostRecord, mailboxVersion: string, item: Record<string, u
       mailbox: {
         item,
         userProfile: { displayName: "Ola Officer", emailAddress: "ola.officer@calm-demo.example" },
+        convertToRestId: (itemId: string, version: string) => (version === "v2.0" ? restIdOf(itemId) : itemId),
         addHandlerAsync(type: string, handler: () => void, cb?: Callback<void>) {
           if (type === ENUMS.EventType.ItemChanged) record.itemChanged.push(handler);
           ok(cb, undefined);
@@ -91,6 +97,8 @@ export function readHost(message: {
   mailboxVersion?: string;
   itemId?: string;
   failEml?: boolean;
+  /** The message is in a mailbox shared with the user (getSharedPropertiesAsync, Mailbox 1.8/1.13). */
+  sharedOwner?: string;
 }): { record: HostRecord; mock: OfficeMockObject } {
   const record = newRecord();
   const version = message.mailboxVersion ?? "1.14";
@@ -107,6 +115,9 @@ export function readHost(message: {
     body: { getAsync: (_type: string, cb: Callback<string>) => ok(cb, message.body ?? "The body text.") },
   };
   if (versionAtMost("1.8", version)) item.getAllInternetHeadersAsync = (cb: Callback<string>) => ok(cb, message.headers ?? "From: someone@example.org\r\nSubject: Hello");
+  if (versionAtMost("1.8", version) && message.sharedOwner) {
+    item.getSharedPropertiesAsync = (cb: Callback<{ owner: string; targetMailbox: string }>) => ok(cb, { owner: message.sharedOwner!, targetMailbox: message.sharedOwner! });
+  }
   if (versionAtMost("1.14", version)) {
     item.getAsFileAsync = (cb: Callback<string>) => (message.failEml ? fail(cb, "The item could not be copied.") : ok(cb, message.eml ?? Buffer.from(`From: ${message.from?.emailAddress ?? "unknown@example.org"}\r\nSubject: ${message.subject ?? "Hello"}\r\n\r\nBody`).toString("base64")));
   }

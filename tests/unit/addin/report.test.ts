@@ -1,15 +1,24 @@
 // "Report this email" against Outlook hosts made with office-addin-mock and the real incident API (docs/api.md,
-// "Incidents"): the sender as subject, the email as evidence (EML on Mailbox 1.14, headers and text before),
+// "Incidents"): the sender as subject, the email as evidence (EML on Mailbox 1.14; before that, copied by the server
+// from the mailbox through Graph — the simulator here — and only failing that, the headers and text Outlook gives),
 // several emails from one person in one persistent-contact report where the policy allows (East Suffolk 4.2),
 // very long subjects, the API down, validation errors, and a failed attachment that does not lose the report.
 import assert from "node:assert/strict";
+import sinon from "sinon";
 import { createApi, type Api } from "../../../addin/src/api";
-import { attachEmail, buildIncident, contactSummary, fileReport, findOpenReport, newKey, type ReportDraft } from "../../../addin/src/handlers/report";
-import { readMessage } from "../../../addin/src/outlook";
+import { attachEmail, buildIncident, contactSummary, evidenceSentence, fileReport, findOpenReport, newKey, type ReportDraft } from "../../../addin/src/handlers/report";
+import { graphMessageRef, readMessage } from "../../../addin/src/outlook";
+import { createLocalIssuer, PERSONAS } from "../../../bot/src/adapters/http/devSignIn";
+import { createLocalOboTokenFunction } from "../../../bot/src/adapters/graph/localObo";
+import { OboError } from "../../../bot/src/adapters/graph/obo";
+import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
+import type { UserMailReader } from "../../../bot/src/ports/userMail";
 import { getPreset } from "../../../core/src/policy/presets";
 import { simplePolicy, startTestApp, type TestApp } from "../../support/testApp";
 import { anEntry, aSubject } from "../../support/fixtures";
-import { readHost, uninstall, type Addr } from "./officeMock";
+import { startGraphSimulator, type GraphSimulator } from "../../support/graphSimulator/server";
+import { DEMO_DOMAIN, seedDemoTenant } from "../../support/graphSimulator/seed";
+import { readHost, restIdOf, uninstall, type Addr } from "./officeMock";
 
 const ALEX: Addr = { displayName: "Alex Example", emailAddress: "alex.example@example.org" };
 const ROBIN: Addr = { displayName: "Robin Referral", emailAddress: "robin.referral@example.org" };
@@ -159,8 +168,9 @@ describe("Report this email (office-addin-mock and the incident API)", () => {
         readHost({ from: ALEX, failEml: true });
         const message = readMessage()!;
         const out = await fileReport(api, { message, sender: message.from!, subjectId: alexId, draft: draft(), multiContactCategories: null, idempotencyKey: newKey(), now: new Date() });
-        assert.ok(out.ok);
-        assert.deepEqual(out.evidence, { ok: true, kind: "text" });
+        assert.ok(out.ok && out.evidence.ok);
+        assert.equal(out.evidence.kind, "text");
+        assert.match(out.evidence.note ?? "", /not set up to copy emails from Microsoft 365/, "this server cannot copy it from the mailbox either, and the pane says so");
       });
 
       it("keeps the report when the upload fails, and attaches the email on a retry", async () => {
@@ -171,7 +181,7 @@ describe("Report this email (office-addin-mock and the incident API)", () => {
         assert.ok(out.ok && !out.evidence.ok);
         assert.match(out.evidence.message, /CALM could not be reached/);
         assert.equal((await t.stores.incidents.get(out.incidentId))!.evidence.length, 0);
-        assert.deepEqual(await attachEmail(api, out.incidentId, message), { ok: true, kind: "eml" });
+        assert.deepEqual(await attachEmail(api, out.incidentId, message, newKey()), { ok: true, kind: "eml" });
         assert.equal((await t.stores.incidents.get(out.incidentId))!.evidence.length, 1);
       });
 
@@ -195,4 +205,120 @@ describe("Report this email (office-addin-mock and the incident API)", () => {
       });
     });
   }
+});
+
+describe("Report this email where Outlook cannot copy the email (before Mailbox 1.14): the server copies it from the mailbox", () => {
+  const OLA = PERSONAS.find((p) => p.displayName === "Ola Officer")!;
+  const SPOC = `housing.spoc@${DEMO_DOMAIN}`;
+  /** An item id as classic Outlook gives it (EWS format: `/` and `+`); the mailbox knows it by its REST form. */
+  const EWS_ID = "AAMkADola/report+1=";
+  let sim: GraphSimulator;
+  let t: TestApp;
+  let api: Api;
+  let graph: UserMailReader;
+  let reader: UserMailReader;
+
+  before(async () => {
+    sim = await startGraphSimulator({ latencyMs: { min: 0, max: 1 } });
+    seedDemoTenant(sim, { extraStaff: 1 });
+    sim.tenant.addMessage(OLA.email, { id: restIdOf(EWS_ID), from: ALEX.emailAddress, fromName: ALEX.displayName, subject: "You are useless", body: "Useless, all of you." });
+    sim.tenant.addMessage(SPOC, { id: restIdOf("AAMkADspoc/1+="), from: ALEX.emailAddress, subject: "To the SPOC", body: "Shared inbox mail." });
+    graph = new GraphUserMail({ baseUrl: sim.baseUrl, obo: createLocalOboTokenFunction(await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "api://calm")) });
+    reader = graph;
+    t = await startTestApp({ policy: { ...simplePolicy, profile: getPreset("dorset")! }, userMail: { mime: (...a) => reader.mime(...a), details: (...a) => reader.details(...a) } });
+    const token = await t.issuer.token({ oid: OLA.id, name: OLA.displayName, roles: ["officer"], claims: { preferred_username: OLA.email } });
+    api = createApi({ baseUrl: t.url, getToken: async () => ({ ok: true, token }) });
+  });
+  afterEach(() => {
+    uninstall();
+    sinon.restore();
+    sim.clearFaults();
+    reader = graph;
+  });
+  after(async () => {
+    await t?.stop();
+    await sim?.stop();
+  });
+
+  const file = async (input: { idempotencyKey?: string; api?: Api } = {}) => {
+    const message = readMessage()!;
+    const out = await fileReport(input.api ?? api, { message, sender: message.from!, draft: draft(), multiContactCategories: null, idempotencyKey: input.idempotencyKey ?? newKey(), now: new Date("2026-11-23T10:00:00Z") });
+    assert.ok(out.ok, JSON.stringify(out));
+    return { out, evidence: (await t.stores.incidents.get(out.incidentId))!.evidence };
+  };
+
+  it("gives the server the email's REST id (convertToRestId) and, for a shared mailbox, the owner", async () => {
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: EWS_ID });
+    assert.deepEqual(await graphMessageRef(), { restId: "AAMkADola-report_1=" });
+    uninstall();
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: "AAMkADspoc/1+=", sharedOwner: SPOC });
+    assert.deepEqual(await graphMessageRef(), { restId: "AAMkADspoc-1_=", mailbox: SPOC });
+  });
+
+  it("Mailbox 1.13: the whole email, copied from the mailbox, and the pane says so", async () => {
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: EWS_ID });
+    const { out, evidence } = await file();
+    assert.deepEqual(out.evidence, { ok: true, kind: "mailbox-eml" });
+    assert.deepEqual(evidence.map((e) => [e.kind, e.contentType]), [["email", "message/rfc822"]]);
+    assert.match(evidenceSentence(out.evidence), /^The original email is attached to the report\. This version of Outlook cannot copy it, so CALM copied it from your mailbox\.$/);
+  });
+
+  it("an email in a shared mailbox is copied from that mailbox", async () => {
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: "AAMkADspoc/1+=", sharedOwner: SPOC });
+    const { out, evidence } = await file();
+    assert.deepEqual(out.evidence, { ok: true, kind: "mailbox-eml" });
+    assert.equal(evidence.length, 1);
+  });
+
+  it("when Graph cannot give the whole email, its headers and text from the mailbox", async () => {
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: EWS_ID });
+    sim.addFault({ match: { path: "/$value" }, kind: "status", status: 503 });
+    const { out, evidence } = await file();
+    assert.deepEqual(out.evidence, { ok: true, kind: "mailbox-text" });
+    assert.deepEqual(evidence.map((e) => e.contentType), ["text/plain"]);
+    assert.match(evidenceSentence(out.evidence), /headers and text are attached to the report: CALM copied them from your mailbox/);
+  });
+
+  it("consent missing: keeps the headers and text Outlook gives, and tells the reporter why and what to ask IT", async () => {
+    reader = new GraphUserMail({ baseUrl: sim.baseUrl, obo: async () => { throw new OboError("OBO_CONSENT_REQUIRED"); } });
+    readHost({ from: ALEX, mailboxVersion: "1.8", itemId: EWS_ID, headers: "From: alex.example@example.org\r\nSubject: You are useless", body: "Useless, all of you." });
+    const { out, evidence } = await file();
+    assert.ok(out.evidence.ok && out.evidence.kind === "text");
+    assert.match(out.evidence.note ?? "", /Ask your IT team to grant admin consent/);
+    assert.deepEqual(evidence.map((e) => [e.contentType, e.fileName]), [["text/plain", "Reported email 2026-11-23.txt"]]);
+    const sentence = evidenceSentence(out.evidence);
+    assert.match(sentence, /^Only the email's headers and text, as Outlook shows them, are attached to the report/);
+    assert.match(sentence, /Ask your IT team to grant admin consent .* Keep the email until the report is dealt with\.$/);
+  });
+
+  it("an email the mailbox does not have, or Graph down: Outlook's headers and text, with the reason", async () => {
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: "AAMkADnot/there=" });
+    let filed = await file();
+    assert.ok(filed.out.evidence.ok && filed.out.evidence.kind === "text");
+    assert.match(filed.out.evidence.note ?? "", /could not find that email/);
+    uninstall();
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: EWS_ID });
+    sim.addFault({ match: { path: "/messages/" }, kind: "status", status: 503, times: 2 });
+    filed = await file();
+    assert.ok(filed.out.evidence.ok && filed.out.evidence.kind === "text");
+    assert.match(filed.out.evidence.note ?? "", /Microsoft 365 did not answer/);
+    assert.equal(filed.evidence.length, 1, "one file: Outlook's text");
+  });
+
+  it("attaches once however often it is retried with the form's key", async () => {
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: EWS_ID });
+    const key = newKey();
+    const { out } = await file({ idempotencyKey: key });
+    const again = await attachEmail(api, out.incidentId, readMessage()!, key);
+    assert.deepEqual(again, { ok: true, kind: "mailbox-eml" });
+    assert.equal((await t.stores.incidents.get(out.incidentId))!.evidence.length, 1);
+  });
+
+  it("with Mailbox 1.14 Outlook's own copy is used and the server never reads the mailbox", async () => {
+    readHost({ from: ALEX, itemId: EWS_ID });
+    const spy = sinon.spy(api, "attachEmailFromMailbox");
+    const { out } = await file();
+    assert.deepEqual(out.evidence, { ok: true, kind: "eml" });
+    assert.equal(spy.callCount, 0);
+  });
 });
