@@ -1,6 +1,7 @@
 // The Entra app registration manifest (infra/entra/aad.manifest.json): the app roles authorisation uses, the
-// access_as_user scope, the Microsoft clients pre-authorised for SSO, and least-privilege Graph permissions
-// (application permissions go to the server's managed identity, listed in infra/entra/graph-permissions.json).
+// access_as_user scope, the Microsoft clients pre-authorised for SSO, least-privilege delegated Graph permissions
+// (sign-in, the portal's directory, reading one email for "Report this email"), and the application Graph
+// permissions of the server's managed identity (listed in infra/entra/graph-permissions.json).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -41,6 +42,16 @@ const SIGN_IN = {
   // of the signed-in user, so it sees no more than that person could (bot/src/adapters/graph/directory.ts).
   "User.ReadBasic.All": "b340eb25-3456-403f-be2f-af7a0d370277",
   "GroupMember.Read.All": "bc024368-1153-4739-b217-4326f2e966d0",
+  // "Report this email" where Outlook cannot copy the email: the server reads that one email as the signed-in user,
+  // from their own mailbox or a shared one they can open (bot/src/adapters/graph/userMail.ts).
+  "Mail.Read": "570282fd-fa5c-430d-a7fd-fc8dc98a9dca",
+  "Mail.Read.Shared": "7b9103a5-4610-446b-9670-80643382c1fa",
+};
+/** Delegated mail permissions that would let CALM change or send mail as the user. */
+const MAIL_WRITE_DELEGATED = {
+  "Mail.ReadWrite": "024d486e-b451-40bb-833d-3e66d98c5c73",
+  "Mail.ReadWrite.Shared": "5df07973-7d5d-46ed-9847-1271055cbd51",
+  "Mail.Send": "e383f46e-2787-4529-855e-0e479a3ffac0",
 };
 const TOO_BROAD = {
   "Mail.Read (redundant next to Mail.ReadWrite)": "810c84a8-4a9e-49e6-bf7d-12d183f40d01",
@@ -99,12 +110,21 @@ describe("infra: Entra app registration manifest", () => {
     assert.equal(byId.size, Object.keys(PRE_AUTHORISED).length, "no other client is pre-authorised");
   });
 
-  it("asks only for sign-in and directory-reading delegated permissions: the server's own Graph access belongs to its managed identity", () => {
+  it("asks only for sign-in, directory-reading and mail-reading delegated permissions: the server's own Graph access belongs to its managed identity", () => {
     const graph = manifest.requiredResourceAccess.find((r) => r.resourceAppId === GRAPH);
     assert.ok(graph);
     assert.deepEqual(graph.resourceAccess.filter((a) => a.type === "Role"), [], "no application permissions on the sign-in app");
     assert.deepEqual(graph.resourceAccess.map((a) => a.id).sort(), Object.values(SIGN_IN).sort());
     assert.equal(manifest.requiredResourceAccess.length, 1, "Microsoft Graph only");
+  });
+
+  it("reads mail on the user's behalf but can neither change nor send it", () => {
+    const asked = new Set(manifest.requiredResourceAccess.flatMap((r) => r.resourceAccess.map((a) => a.id)));
+    for (const [name, id] of Object.entries(MAIL_WRITE_DELEGATED)) assert.ok(!asked.has(id), `${name} is not requested`);
+    // The adapter asks for exactly these two when it trades the user's token (on-behalf-of).
+    const adapter = readFileSync(path.join(ROOT, "bot/src/adapters/graph/userMail.ts"), "utf8");
+    assert.match(adapter, /"https:\/\/graph\.microsoft\.com\/Mail\.Read"\]/);
+    assert.match(adapter, /"https:\/\/graph\.microsoft\.com\/Mail\.Read\.Shared"\]/);
   });
 
   describe("Graph application permissions for the managed identity", () => {
