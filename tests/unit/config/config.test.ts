@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "../../../bot/src/config";
+import { userMailFor } from "../../../bot/src/index";
+import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
+import { createLocalIssuer } from "../../../bot/src/adapters/http/devSignIn";
 
 describe("Configuration (the one reader of the environment)", () => {
   it("runs locally with no settings at all, and no secrets", () => {
@@ -66,5 +69,16 @@ describe("Configuration (the one reader of the environment)", () => {
   it("maps Entra groups to roles from JSON", () => {
     const c = loadConfig({ CALM_ROLE_GROUPS: '{"group-1":["officer","manager"]}' });
     assert.deepEqual(c.auth.roleGroups, { "group-1": ["officer", "manager"] });
+  });
+});
+
+describe("Composition: where reported emails are read from (userMailFor)", () => {
+  it("reads them through Graph on behalf of the user in production only with the app's secret; locally only from the simulator", async () => {
+    const prod = { CALM_ENV: "prod", AAD_TENANT_ID: "11111111-1111-4111-8111-111111111111", AAD_APP_CLIENT_ID: "22222222-2222-4222-8222-222222222222", STORAGE_TABLE_ENDPOINT: "https://x.table.core.windows.net", CALM_IDENTIFIER_HASH_KEY: "0123456789abcdef0123" };
+    assert.equal(userMailFor(loadConfig(prod)), undefined, "no secret, no on-behalf-of: the add-in keeps what Outlook gives");
+    assert.ok(userMailFor(loadConfig({ ...prod, AAD_APP_CLIENT_SECRET: "not-a-real-secret" })) instanceof GraphUserMail);
+    const issuer = await createLocalIssuer("t", "a");
+    assert.equal(userMailFor(loadConfig({ CALM_DEV_SIGNIN: "true" }), issuer), undefined, "local sign-in without the simulator");
+    assert.ok(userMailFor(loadConfig({ CALM_DEV_SIGNIN: "true", GRAPH_AUTH: "simulator", GRAPH_BASE_URL: "http://127.0.0.1:1" }), issuer) instanceof GraphUserMail);
   });
 });
