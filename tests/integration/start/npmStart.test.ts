@@ -73,6 +73,24 @@ describe("npm start: the whole product on this machine", function () {
     assert.equal(body.matches[0]?.card.reference, "CAL-0001");
   });
 
+  it("copies a reported email from the persona's mailbox in the Graph simulator, as the Outlook stand-in asks on an older Outlook", async () => {
+    const signin = (await (await fetch(`${base}/api/dev/signin`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ personaId: "00000000-0000-4000-8000-000000000001" }) })).json()) as { token: string };
+    const headers = { "content-type": "application/json", authorization: `Bearer ${signin.token}`, "x-calm-surface": "addin" };
+    const report = await fetch(`${base}/api/incidents`, {
+      method: "POST",
+      headers: { ...headers, "idempotency-key": "npm-start-report-0001" },
+      body: JSON.stringify({ subject: { existingId: "demo-subject-0001" }, occurredAt: new Date(Date.now() - 60_000).toISOString(), location: "an email inbox", channel: "email", serviceArea: "Housing", category: "verbal-abuse", description: "Called the team useless.", immediateAction: "none" }),
+    });
+    assert.equal(report.status, 201, await report.clone().text());
+    const { incident } = (await report.json()) as { incident: { id: string } };
+    // msg-alex-1: the stand-in's first email (addin/src/dev/demoMailbox.ts), whose REST id is its id.
+    const res = await fetch(`${base}/api/incidents/${incident.id}/evidence/email`, { method: "POST", headers: { ...headers, "idempotency-key": "npm-start-email-0001" }, body: JSON.stringify({ messageId: "msg-alex-1" }) });
+    const body = (await res.json()) as { source?: string; evidence?: { contentType: string } };
+    assert.equal(res.status, 201, JSON.stringify(body));
+    assert.equal(body.source, "mime");
+    assert.equal(body.evidence?.contentType, "message/rfc822");
+  });
+
   it("stops everything on Ctrl-C, leaving no server or Azurite behind", async () => {
     const pids = [...output.matchAll(/(?:Azurite|Server) is process (\d+)\./g)].map((m) => Number(m[1]));
     assert.equal(pids.length, 2, output);
