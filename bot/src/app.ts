@@ -255,13 +255,17 @@ export function createApp(deps: AppDeps): App {
     );
   }
 
+  // Graceful shutdown (issue 8): answers the router gives while stopping say `Connection: close`, so a kept-alive
+  // connection ends with its last answer; any other connection is closed as soon as it goes idle (below).
+  let stopping = false;
   const router = new Router({
     logger: deps.logger,
-    authenticate: (header) => deps.tokens.validate(header),
+    authenticate: (header) => deps.tokens.cached(header) ?? deps.tokens.validate(header),
     headers: apiHeaders(),
     fallback: deps.staticFallback ? (req, res) => deps.staticFallback!(req, res) : undefined,
     rateLimiter,
     onRateLimited: (caller, cls) => lookupWatch.rateLimited(caller.id, cls),
+    closing: () => stopping,
   });
   const routes: Route[] = [
     ...healthRoutes(deps.healthChecks ?? [], deps.version ?? "dev"),
@@ -285,15 +289,6 @@ export function createApp(deps: AppDeps): App {
 
   const server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 20_000, requestTimeout: 30_000 }, router.listener);
   server.on("clientError", answerClientError);
-  // Graceful shutdown (issue 8): answers given while stopping say `Connection: close`, so a kept-alive connection
-  // ends with its last answer instead of holding the server open until the keep-alive timeout.
-  let stopping = false;
-  const answering = new Set<http.ServerResponse>();
-  server.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (stopping && !res.headersSent) res.setHeader("Connection", "close");
-    answering.add(res);
-    res.once("close", () => answering.delete(res));
-  });
   const sockets = new Set<import("node:net").Socket>();
   server.on("connection", (s) => {
     sockets.add(s);
@@ -330,7 +325,6 @@ export function createApp(deps: AppDeps): App {
       await teams.notifier.idle();
       if (!server.listening) return;
       stopping = true;
-      for (const res of answering) if (!res.headersSent) res.setHeader("Connection", "close");
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Connections whose answer was already on its way when stopping began go idle later: close them then.

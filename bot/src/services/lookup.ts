@@ -190,8 +190,9 @@ export class LookupService {
       found.push(...matches);
       results.push({ address, listed: matches.length > 0, valid: true, matches });
     }
+    if (found.length === 0) return results;
     await this.audit(caller, surface, found);
-    if (found.length > 0) this.deps.logger.info("lookup.senders", { surface, checked: addresses.length, matches: found.length });
+    this.deps.logger.info("lookup.senders", { surface, checked: addresses.length, matches: found.length });
     return results;
   }
 

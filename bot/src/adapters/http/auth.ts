@@ -57,23 +57,28 @@ export class TokenValidator {
     this.now = options.now ?? Date.now;
   }
 
+  /** The answer for a header value this validator has already accepted and that has not expired; undefined
+   * otherwise (then call `validate`). Synchronous, so the hot path does not wait a turn for a cached token. */
+  cached(authorization: string | undefined): TokenResult | undefined {
+    if (!authorization) return undefined;
+    const hit = this.cache.get(authorization);
+    if (!hit) return undefined;
+    if (hit.expMs > this.now()) return { ok: true, caller: hit.caller };
+    this.cache.delete(authorization);
+    return tokenFailure("TOKEN_EXPIRED");
+  }
+
   /** Validates an `Authorization` header value. Never throws for a bad token: returns a failure code. */
   async validate(authorization: string | undefined): Promise<TokenResult> {
     if (!authorization) return tokenFailure("TOKEN_MISSING");
+    // The exact header text is the cache key: it is already held in memory for this request, and hashing it on
+    // every call would cost more than the lookup. Only a validated token is ever stored under it.
+    const known = this.cached(authorization);
+    if (known) return known;
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
     if (!match?.[1]) return tokenFailure("TOKEN_INVALID");
     const token = match[1];
     if (token.length > 16_384) return tokenFailure("TOKEN_INVALID");
-
-    // The token text itself is the key: it is already held in memory for this request, and hashing it on
-    // every call would cost more than the lookup.
-    const cacheKey = token;
-    const cached = this.cache.get(cacheKey);
-    if (cached) {
-      if (cached.expMs > this.now()) return { ok: true, caller: cached.caller };
-      this.cache.delete(cacheKey);
-      return tokenFailure("TOKEN_EXPIRED");
-    }
 
     let payload: JWTPayload;
     try {
@@ -97,7 +102,7 @@ export class TokenValidator {
 
     const caller = this.callerFrom(payload);
     if (!caller) return tokenFailure("TOKEN_INVALID");
-    this.remember(cacheKey, caller, (payload.exp ?? 0) * 1000 + (this.options.clockToleranceSec ?? 60) * 1000);
+    this.remember(authorization, caller, (payload.exp ?? 0) * 1000 + (this.options.clockToleranceSec ?? 60) * 1000);
     return { ok: true, caller };
   }
 

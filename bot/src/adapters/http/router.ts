@@ -63,7 +63,8 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   /** Tokens this request takes from the caller's rate-limit bucket (default 1), e.g. one per address checked.
    * Only used when the route's permission names a `rateLimit`. */
   rateCost?(body: z.infer<S>): number;
-  handler(ctx: RequestContext<z.infer<S>>): Promise<Reply>;
+  /** May answer synchronously (the sender check does when it finds nobody): one turn of the event loop fewer. */
+  handler(ctx: RequestContext<z.infer<S>>): Promise<Reply> | Reply;
 }
 
 export class HttpError extends Error {
@@ -93,7 +94,8 @@ interface Compiled {
 
 export interface RouterOptions {
   logger: Logger;
-  authenticate(authorization: string | undefined): Promise<TokenResult>;
+  /** May answer synchronously for a token it has already validated. */
+  authenticate(authorization: string | undefined): Promise<TokenResult> | TokenResult;
   /** Extra headers on every response (security headers). */
   headers?: Record<string, string>;
   /** Fallback for requests no route matches (static pages). Return false to answer 404. */
@@ -102,6 +104,8 @@ export interface RouterOptions {
   rateLimiter?: RateLimiter;
   /** Told when a caller is refused for going over a rate limit (the lookup watch audits it). */
   onRateLimited?(caller: Caller, cls: RateLimitClass, routeId: string): void;
+  /** True once the server is shutting down: answers then say `Connection: close`. */
+  closing?(): boolean;
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -187,7 +191,8 @@ export class Router {
       let caller: Caller | undefined;
       const needsToken = route.auth !== "none" && PERMISSIONS[route.permission].audience !== "public";
       if (needsToken) {
-        const auth = await this.options.authenticate(req.headers.authorization);
+        const pending = this.options.authenticate(req.headers.authorization);
+        const auth = pending instanceof Promise ? await pending : pending;
         if (!auth.ok) throw new HttpError(401, auth.code, auth.message, undefined, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
         caller = auth.caller;
         if (!allows(route.permission, caller)) {
@@ -238,11 +243,15 @@ export class Router {
         }
       }
 
-      const reply = await route.handler({
+      let query: URLSearchParams | undefined;
+      const answer = route.handler({
         method: method as Method,
         path: pathname,
         params: found.params,
-        query: new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1)),
+        // Parsed only for a handler that reads it.
+        get query() {
+          return (query ??= new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1)));
+        },
         headers: req.headers,
         body,
         rawBody,
@@ -251,6 +260,7 @@ export class Router {
         req,
         res,
       });
+      const reply = answer instanceof Promise ? await answer : answer;
       status = reply.status;
       if (!reply.handled) this.send(res, reply, requestId);
       else status = res.statusCode;
@@ -288,6 +298,7 @@ export class Router {
     }
     const type = reply.contentType ?? (reply.json !== undefined ? JSON_TYPE : undefined);
     if (type) headers.push("Content-Type", type);
+    if (this.options.closing?.()) headers.push("Connection", "close");
     headers.push("Content-Length", String(Buffer.byteLength(payload)));
     res.writeHead(reply.status, headers);
     res.end(payload);
