@@ -5,20 +5,25 @@
 //   PartitionKey "c|<chainId>", RowKey "e|<seq, 12 digits>"  the chained event (chainId, seq, prevHash, hash)
 //   PartitionKey "c|<chainId>", RowKey "i|<eventId>"       seq of an event id: makes a retried append a no-op
 //   PartitionKey "chains",      RowKey "<chainId>"         every chain ever started (so verify finds them all)
-//   PartitionKey "s|<subjectId>", RowKey "<inverted ms>|<eventId>"   copy, for listBySubject (newest first)
-//   PartitionKey "a|<actorId>",   RowKey "<inverted ms>|<eventId>"   copy, for listByActor (newest first)
+//   PartitionKey "s|<bucket>",  RowKey "<subjectId>|<inverted ms>|<eventId>"   copy, for listBySubject (newest first)
+//   PartitionKey "a|<bucket>",  RowKey "<actorId>|<inverted ms>|<eventId>"     copy, for listByActor (newest first)
+//
+// The listing copies live in 16 buckets per kind (a hash of the subject or actor id), each a partition: one
+// subject's or one person's events are a row-key range inside their bucket, and the copies of many events go
+// to storage as one transaction per bucket instead of one request per copy.
 //
 // Concurrency: the chain's rows are one partition, so new events, their id rows and the head move in ONE
 // transaction guarded by the head's ETag. Two instances appending at once cannot both extend the chain from
 // the same head: the loser's transaction fails whole (412, or 409 when both start a new chain), it re-reads
-// the head, re-links its events and tries again. Appends arriving while a transaction is in flight are
-// batched into the next one (up to 49 events: 2 rows each plus the head, under the 100-action limit), so
-// throughput does not fall to one round trip per event. Instances may share a chain (the default, "main") or
-// each use its own (`chainId`); verification reads them all.
+// the head, re-links its events and tries again. Appends arriving while a transaction is in flight (or within
+// `lingerMs`) are batched into the next one (up to 49 events: 2 rows each plus the head, under the 100-action
+// limit), so throughput does not fall to one round trip per event. Instances may share a chain (the default,
+// "main") or each use its own (`chainId`); verification reads them all.
 //
-// The listing copies are written after the chain commits. If that fails (storage went away), the append
-// fails too, so the request answers 503; the event is in the chain and the copies are retried with this
-// store's next append, and `verify({ repair: true })` restores any that are still missing.
+// An append resolves once its event is in the chain. Its listing copies follow in the background within
+// `listingLingerMs`, batched by bucket; listing or verifying on this instance writes any still waiting first,
+// so an instance always reads its own events. Copies that cannot be written (storage went away) are retried
+// with the next batch, and `verify({ repair: true })` restores any lost with the process.
 import { setTimeout as sleep } from "node:timers/promises";
 import { odata } from "@azure/data-tables";
 import type { AuditEvent } from "../../../../core/src/domain";
@@ -34,8 +39,12 @@ import { assertLimit, auditRowKey, keyPart, prefixEnd } from "./keys";
 const MAX_BATCH = 49;
 /** Attempts at extending the chain while other instances keep winning; each round one of them wins. */
 const MAX_ATTEMPTS = 50;
-/** Events whose listing copies could not be written, kept to retry; beyond this, `verify --repair` finds them. */
-const MAX_UNINDEXED = 1000;
+/** Listing copies waiting to be written, kept to retry; beyond this, `verify --repair` finds them. */
+const MAX_UNINDEXED = 20_000;
+/** Rows per listing transaction (the service's limit per transaction). */
+const MAX_TRANSACTION = 100;
+/** Buckets per listing kind: a hex digit. */
+const BUCKETS = 16;
 const CHAINS_PARTITION = "chains";
 
 interface Pending {
@@ -54,7 +63,28 @@ interface Head {
 export interface TableAuditOptions {
   /** Which chain this instance appends to (default "main"). */
   chainId?: string;
+  /** How long an append waits for others to share its chain transaction (default 0: the next transaction
+   * leaves as soon as the one in flight is done). Worth raising only where appends do not wait for the chain
+   * (the audit spool, auditSpool.ts). */
+  lingerMs?: number;
+  /** How long listing copies wait to be written together (default 200 ms). */
+  listingLingerMs?: number;
 }
+
+/** The listing bucket of a subject or actor key (FNV-1a, so every instance and `verify` agree). */
+export function listingBucket(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return ((h >>> 0) % BUCKETS).toString(16);
+}
+
+/** The partition and row-key prefix under which `kind` listings for `id` are kept. */
+function listingPlace(kind: "actor" | "subject", id: string): { partitionKey: string; prefix: string } {
+  const key = keyPart(kind, id);
+  return { partitionKey: `${kind === "actor" ? "a" : "s"}|${listingBucket(key)}`, prefix: `${key}|` };
+}
+
+type ListingRow = { partitionKey: string; rowKey: string } & Record<string, unknown>;
 
 const seqKey = (seq: number): string => `e|${String(seq).padStart(12, "0")}`;
 
@@ -64,13 +94,22 @@ export class TableAuditStore implements AuditStore {
   private head: Head | undefined;
   private registered = false;
   private readonly queue: Pending[] = [];
-  private flushing = false;
-  private readonly unindexed = new Map<string, ChainedAuditEvent>();
+  private flushing: Promise<void> | undefined;
+  private lingering: NodeJS.Timeout | undefined;
+  private readonly lingerMs: number;
+  private readonly listingLingerMs: number;
+  /** Listing copies not yet written, with the append waiting for them (if any). */
+  private readonly tickets: { rows: ListingRow[]; waiter: Pending | undefined }[] = [];
+  private listingRows = 0;
+  private listingTimer: NodeJS.Timeout | undefined;
+  private writingListings: Promise<void> | undefined;
 
   constructor(private readonly table: TableGateway, options: TableAuditOptions = {}) {
     this.chainId = options.chainId ?? "main";
     assertChainId(this.chainId);
     this.partition = `c|${this.chainId}`;
+    this.lingerMs = Math.max(0, options.lingerMs ?? 0);
+    this.listingLingerMs = Math.max(0, options.listingLingerMs ?? 200);
   }
 
   private ctx(operation: string, id: string): StoreErrorContext {
@@ -85,46 +124,132 @@ export class TableAuditStore implements AuditStore {
     encodeRecord("audit event", event.id, event);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing) return;
+      if (this.lingerMs === 0 || this.queue.length >= MAX_BATCH) {
+        this.startFlush();
+      } else {
+        this.lingering ??= setTimeout(() => this.startFlush(), this.lingerMs);
+      }
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        let chained: Map<string, ChainedAuditEvent>;
-        try {
-          chained = await this.chain(batch.map((p) => p.event));
-        } catch (error) {
-          for (const p of batch) p.reject(error);
-          continue;
-        }
-        const retry = [...this.unindexed.values()];
-        this.unindexed.clear();
-        // The listing copies are written while the next batch is being chained (not awaited here): a busy
-        // instance keeps one chain transaction in flight at all times instead of waiting for each batch's copies.
-        // Each append still resolves only once its own copies are written.
-        for (const p of batch) {
-          const event = chained.get(p.event.id)!;
-          this.writeListings(event).then(
-            () => p.resolve(),
-            (error: unknown) => {
-              this.rememberUnindexed(event);
-              p.reject(error);
-            },
-          );
-        }
-        for (const event of retry) void this.writeListings(event).catch(() => this.rememberUnindexed(event));
+  /** Writes everything waiting: events not yet chained, then listing copies not yet written. */
+  async flush(): Promise<void> {
+    if (this.queue.length > 0 && !this.flushing) this.startFlush();
+    while (this.flushing) await this.flushing;
+    await this.writeListingsNow();
+  }
+
+  /** Whether anything is waiting to be written (cheap; for reads that want their own writes first). */
+  private get idle(): boolean {
+    return this.queue.length === 0 && !this.flushing && this.tickets.length === 0 && !this.writingListings;
+  }
+
+  private startFlush(): void {
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = undefined;
+    this.flushing = this.chainQueued().finally(() => {
+      this.flushing = undefined;
+      // Appends that lingered behind this flush go now rather than wait out a new linger.
+      if (this.queue.length > 0) this.startFlush();
+    });
+  }
+
+  private async chainQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      let chained: Map<string, ChainedAuditEvent>;
+      try {
+        chained = await this.chain(batch.map((p) => p.event));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+        continue;
       }
-    } finally {
-      this.flushing = false;
+      // Each append resolves once its listing copies are written too. They are written while the next batch
+      // is being chained, so a busy instance keeps one chain transaction in flight at all times.
+      for (const p of batch) this.queueListings(chained.get(p.event.id)!, undefined, p);
+      if (this.listingLingerMs === 0) void this.writeListingsNow().catch(() => undefined);
     }
   }
 
-  private rememberUnindexed(event: ChainedAuditEvent): void {
-    if (this.unindexed.size < MAX_UNINDEXED) this.unindexed.set(event.id, event);
+  private queueListings(event: ChainedAuditEvent, only?: ("actor" | "subject")[], waiter?: Pending): void {
+    const props = encodeRecord("audit event", event.id, event);
+    const tail = auditRowKey(event);
+    const rows: ListingRow[] = [];
+    const add = (kind: "actor" | "subject", id: string) => {
+      const { partitionKey, prefix } = listingPlace(kind, id);
+      rows.push({ ...props, partitionKey, rowKey: prefix + tail });
+    };
+    if (!only || only.includes("actor")) add("actor", event.actorId);
+    if (event.subjectId !== undefined && (!only || only.includes("subject"))) add("subject", event.subjectId);
+    if (this.listingRows + rows.length > MAX_UNINDEXED && !waiter) return; // verify --repair restores these
+    this.tickets.push({ rows, waiter });
+    this.listingRows += rows.length;
+    if (this.listingLingerMs > 0) {
+      this.listingTimer ??= setTimeout(() => {
+        this.listingTimer = undefined;
+        void this.writeListingsNow().catch(() => undefined);
+      }, this.listingLingerMs);
+    }
+  }
+
+  /** Writes the waiting listing copies: one transaction per bucket (of up to 100 rows). An append whose copies
+   * fail is rejected (the request answers 503) and its copies stay queued for the next attempt. */
+  private async writeListingsNow(): Promise<void> {
+    while (this.writingListings) await this.writingListings.catch(() => undefined);
+    if (this.tickets.length === 0) return;
+    if (this.listingTimer) clearTimeout(this.listingTimer);
+    this.listingTimer = undefined;
+    const tickets = this.tickets.splice(0);
+    this.listingRows = 0;
+    const write = async () => {
+      const byPartition = new Map<string, Map<string, ListingRow>>();
+      for (const t of tickets) {
+        for (const row of t.rows) {
+          let rows = byPartition.get(row.partitionKey);
+          if (!rows) byPartition.set(row.partitionKey, (rows = new Map<string, ListingRow>()));
+          rows.set(row.rowKey, row);
+        }
+      }
+      const failed = new Set<string>();
+      let failure: Error | undefined;
+      await Promise.all([...byPartition.values()].map(async (rows) => {
+        const all = [...rows.values()];
+        for (let i = 0; i < all.length; i += MAX_TRANSACTION) {
+          const chunk = all.slice(i, i + MAX_TRANSACTION);
+          try {
+            // Upserts: a copy is the chained event itself, so writing it again (a retry, a repair) changes nothing.
+            await this.table.transaction(transactionOf((t) => { for (const row of chunk) t.upsertEntity(row, "Replace"); }), this.ctx("append", String(chunk[0]!.id)));
+          } catch (error) {
+            failure ??= error instanceof Error ? error : new Error("The audit's listing copies could not be written.");
+            for (const row of chunk) failed.add(`${row.partitionKey}\n${row.rowKey}`);
+          }
+        }
+      }));
+      for (const t of tickets) {
+        const lost = t.rows.filter((r) => failed.has(`${r.partitionKey}\n${r.rowKey}`));
+        if (lost.length === 0) {
+          t.waiter?.resolve();
+          continue;
+        }
+        t.waiter?.reject(failure);
+        if (this.listingRows + lost.length <= MAX_UNINDEXED) {
+          this.tickets.push({ rows: lost, waiter: undefined });
+          this.listingRows += lost.length;
+        }
+      }
+      if (failure !== undefined) {
+        // Retried in the background; the chain already holds the events, and verify --repair is the backstop.
+        this.listingTimer ??= setTimeout(() => {
+          this.listingTimer = undefined;
+          void this.writeListingsNow().catch(() => undefined);
+        }, Math.max(this.listingLingerMs, 1000));
+        this.listingTimer.unref();
+        throw failure;
+      }
+    };
+    this.writingListings = write().finally(() => { this.writingListings = undefined; });
+    await this.writingListings;
   }
 
   /** Links the events into the chain in one transaction; returns each event id's chained form. */
@@ -203,39 +328,26 @@ export class TableAuditStore implements AuditStore {
     return found;
   }
 
-  private async writeListings(event: ChainedAuditEvent, only?: ("actor" | "subject")[]): Promise<void> {
-    const ctx = this.ctx("append", event.id);
-    const rowKey = auditRowKey(event);
-    const props = encodeRecord("audit event", event.id, event);
-    const partitions: string[] = [];
-    if (!only || only.includes("actor")) partitions.push(`a|${keyPart("actor", event.actorId)}`);
-    if (event.subjectId !== undefined && (!only || only.includes("subject"))) partitions.push(`s|${keyPart("subject", event.subjectId)}`);
-    await Promise.all(partitions.map(async (partitionKey) => {
-      try {
-        await this.table.create({ partitionKey, rowKey, ...props }, ctx);
-      } catch (err) {
-        // Already there: an earlier attempt at this same append got this far.
-        if (!(err instanceof AlreadyExistsError)) throw err;
-      }
-    }));
-  }
-
   listBySubject(subjectId: string, limit?: number): Promise<AuditEvent[]> {
-    return this.list(`s|${keyPart("subject", subjectId)}`, limit, this.ctx("listBySubject", subjectId));
+    return this.list(listingPlace("subject", subjectId), limit, this.ctx("listBySubject", subjectId));
   }
 
   listByActor(actorId: string, limit?: number): Promise<AuditEvent[]> {
-    return this.list(`a|${keyPart("actor", actorId)}`, limit, this.ctx("listByActor", actorId));
+    return this.list(listingPlace("actor", actorId), limit, this.ctx("listByActor", actorId));
   }
 
-  private async list(partitionKey: string, limit: number | undefined, ctx: StoreErrorContext): Promise<AuditEvent[]> {
+  private async list(place: { partitionKey: string; prefix: string }, limit: number | undefined, ctx: StoreErrorContext): Promise<AuditEvent[]> {
     assertLimit(limit);
-    const rows = await this.table.first(odata`PartitionKey eq ${partitionKey}`, limit, ctx);
+    // This instance's own events first: with a linger, their copies may still be waiting to be written.
+    if (!this.idle) await this.flush();
+    const { partitionKey, prefix } = place;
+    const rows = await this.table.first(odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`, limit, ctx);
     return rows.map((row) => decodeRecord<AuditEvent>(row));
   }
 
   async verify(options: { repair?: boolean } = {}): Promise<AuditVerification> {
     const ctx = this.ctx("verify", "all");
+    if (!this.idle) await this.flush();
     const table = this.table;
     const source: AuditChainSource = {
       async chainIds() {
@@ -255,7 +367,11 @@ export class TableAuditStore implements AuditStore {
       async *indexRows() {
         for (const [kind, prefix] of [["actor", "a|"], ["subject", "s|"]] as const) {
           for await (const row of table.query(odata`PartitionKey ge ${prefix} and PartitionKey lt ${prefixEnd(prefix)}`, ctx)) {
-            yield { kind, key: unescapeKey(String(row.partitionKey).slice(2)), event: decodeRecord<AuditEvent>(row) };
+            const rowKey = String(row.rowKey);
+            const key = rowKey.slice(0, Math.max(0, rowKey.indexOf("|")));
+            // A copy filed in the wrong bucket is filed under the wrong key as far as listing goes.
+            const filed = listingBucket(key) === String(row.partitionKey).slice(2) ? unescapeKey(key) : `(wrong bucket) ${unescapeKey(key)}`;
+            yield { kind, key: filed, event: decodeRecord<AuditEvent>(row) };
           }
         }
       },
@@ -263,10 +379,12 @@ export class TableAuditStore implements AuditStore {
     const repair = options.repair
       ? async (chainId: string, seq: number, missing: ("actor" | "subject")[]) => {
           const row = await table.get(`c|${chainId}`, seqKey(seq), ctx);
-          if (row) await this.writeListings(decodeRecord<ChainedAuditEvent>(row), missing);
+          if (row) this.queueListings(decodeRecord<ChainedAuditEvent>(row), missing);
         }
       : undefined;
-    return verifyAuditChains(source, new Date().toISOString(), repair);
+    const result = await verifyAuditChains(source, new Date().toISOString(), repair);
+    await this.writeListingsNow();
+    return result;
   }
 }
 
