@@ -1,5 +1,6 @@
 // The only reader of process.env (ARCHITECTURE.md). Validated once at start-up: a bad or missing value stops the
 // server with a message that names the variable and says what to put there. Local defaults need no secrets.
+import path from "node:path";
 import { z } from "zod";
 import { ROLES, type Role } from "../../core/src/domain";
 
@@ -71,6 +72,9 @@ const envSchema = z
     CALM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     // Which audit hash chain this instance appends to (docs/security.md "Audit chain"): one shared chain, or one
     // per App Service instance (WEBSITE_INSTANCE_ID) so instances never contend for the chain's head.
+    // The audit spool (docs/security.md "Audit spool"): a folder on storage that outlives the process; each
+    // instance uses its own subfolder (WEBSITE_INSTANCE_ID). Unset: audited requests wait for Table Storage.
+    CALM_AUDIT_SPOOL_DIR: z.string().min(1).max(500).optional(),
     CALM_AUDIT_CHAIN: z.string().regex(/^(per-instance|[A-Za-z0-9._-]{1,40})$/, { message: "must be per-instance, or a chain id of 1-40 letters, digits, dots, dashes or underscores" }).default("main"),
   })
   .superRefine((env, ctx) => {
@@ -172,6 +176,8 @@ export interface Config {
   appInsightsConnectionString?: string;
   /** The audit hash chain this instance appends to. */
   auditChainId: string;
+  /** This instance's audit spool folder, if spooling is on. */
+  auditSpoolDir?: string;
 }
 
 /** Fictional ids used only on a developer machine. */
@@ -249,6 +255,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     lifecycle: { schedulerEnabled: e.CALM_SCHEDULER === "on", schedulerIntervalMs: e.CALM_SCHEDULER_INTERVAL_MS, instanceId: e.WEBSITE_INSTANCE_ID },
     logLevel: e.CALM_LOG_LEVEL,
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    auditSpoolDir: e.CALM_AUDIT_SPOOL_DIR ? path.join(path.resolve(e.CALM_AUDIT_SPOOL_DIR), (e.WEBSITE_INSTANCE_ID ?? "local").replace(/[^A-Za-z0-9]/g, "").slice(0, 32) || "local") : undefined,
     auditChainId: e.CALM_AUDIT_CHAIN === "per-instance" ? `i-${(e.WEBSITE_INSTANCE_ID ?? "local").replace(/[^A-Za-z0-9]/g, "").slice(0, 32) || "local"}` : e.CALM_AUDIT_CHAIN,
   };
 }

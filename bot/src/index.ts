@@ -10,6 +10,7 @@ import { createLogger } from "./adapters/system/logger";
 import { systemClock, uuidIds } from "./adapters/system/clock";
 import { createMemoryStores } from "./adapters/memory";
 import { createTableStores } from "./adapters/tables";
+import { SPOOLED_AUDIT_BATCHING, SpooledAuditStore } from "./adapters/system/auditSpool";
 import { createAzureBlobStore } from "./adapters/blobs";
 import type { BlobStore } from "./ports/blobs";
 import { staticPages } from "./adapters/http/staticPages";
@@ -40,14 +41,23 @@ import { PERSONAS } from "./adapters/http/devSignIn";
 
 const VERSION = process.env.npm_package_version ?? "dev";
 
-export async function storesFor(config: Config): Promise<Stores> {
+/** The main stores. With CALM_AUDIT_SPOOL_DIR, audit events go through the spool (auditSpool.ts): an audited
+ * request waits for the local disk, and the chain in storage gets them in batches (SPOOLED_AUDIT_BATCHING). */
+export async function storesFor(config: Config, logger: Logger): Promise<{ stores: Stores; close: () => Promise<void> }> {
   const s = config.storage;
-  if (s.kind === "memory") return createMemoryStores();
-  if (s.kind === "connectionString") {
-    return createTableStores({ connectionString: s.connectionString, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey, auditChainId: config.auditChainId });
-  }
-  const credential = s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential();
-  return createTableStores({ tableEndpoint: s.tableEndpoint, credential, tablePrefix: s.tablePrefix, identifierHashKey: config.identifierHashKey, auditChainId: config.auditChainId });
+  if (s.kind === "memory") return { stores: createMemoryStores(), close: async () => {} };
+  const common = {
+    tablePrefix: s.tablePrefix,
+    identifierHashKey: config.identifierHashKey,
+    auditChainId: config.auditChainId,
+    ...(config.auditSpoolDir ? SPOOLED_AUDIT_BATCHING : {}),
+  };
+  const tables = s.kind === "connectionString"
+    ? await createTableStores({ connectionString: s.connectionString, ...common })
+    : await createTableStores({ tableEndpoint: s.tableEndpoint, credential: s.clientId ? new ManagedIdentityCredential({ clientId: s.clientId }) : new DefaultAzureCredential(), ...common });
+  if (!config.auditSpoolDir) return { stores: tables, close: () => tables.audit.flush() };
+  const audit = await SpooledAuditStore.open(tables.audit, { dir: config.auditSpoolDir, logger });
+  return { stores: { ...tables, audit }, close: () => audit.close() };
 }
 
 /** The container for evidence files and letters (blob names inside it start `evidence/`, `letters/`). */
@@ -191,7 +201,8 @@ export async function main(): Promise<void> {
     }
     throw error;
   }
-  const stores = await storesFor(config);
+  const opened = await storesFor(config, logger);
+  const stores = opened.stores;
   const { tokens, devIssuer } = await tokensFor(config);
   const files = await blobsFor(config);
   // Graph mail protection (issue 6): built first so its routes can join the app; it asks the app's lookup index
@@ -235,7 +246,7 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info("calm.stopping", { signal });
-    Promise.all([app.stop(10_000), mail?.stop()]).then(
+    Promise.all([app.stop(10_000), mail?.stop()]).then(() => opened.close()).then(
       () => process.exit(0),
       () => process.exit(1),
     );

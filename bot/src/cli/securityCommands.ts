@@ -108,10 +108,13 @@ export function defaultSecurityCommands(): Command[] {
       /* eslint-disable @typescript-eslint/no-require-imports -- lazy load, see above */
       const { loadConfig } = require("../config") as typeof import("../config");
       const { storesFor, blobsFor, lifecycleStoresFor } = require("../index") as typeof import("../index");
+      const { createLogger } = require("../adapters/system/logger") as typeof import("../adapters/system/logger");
       /* eslint-enable @typescript-eslint/no-require-imports */
       const config = loadConfig();
       if (config.storage.kind === "memory") return undefined;
-      return { stores: await storesFor(config), blobs: await blobsFor(config), collections: lifecycleCollections(await lifecycleStoresFor(config)) };
+      // Straight to storage, never through the audit spool: the spool's folder belongs to the running server.
+      const { stores } = await storesFor({ ...config, auditSpoolDir: undefined }, createLogger("warn"));
+      return { stores, blobs: await blobsFor(config), collections: lifecycleCollections(await lifecycleStoresFor(config)) };
     },
     writeFile: (path, data) => writeFileSync(path, data, { mode: 0o600 }),
     clock: { now: () => new Date() },

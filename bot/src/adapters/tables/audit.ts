@@ -116,12 +116,17 @@ export class TableAuditStore implements AuditStore {
     return { operation: `audit.${operation}`, entity: "audit event", id };
   }
 
-  append(event: AuditEvent): Promise<void> {
-    // Everything that could make the event unstorable fails here, before it is linked into the chain.
+  /** Throws for an event this store could never keep: a bad instant, an id too long for a key, a field too big. */
+  check(event: AuditEvent): void {
     auditRowKey(event);
     keyPart("actor", event.actorId);
     if (event.subjectId !== undefined) keyPart("subject", event.subjectId);
     encodeRecord("audit event", event.id, event);
+  }
+
+  append(event: AuditEvent): Promise<void> {
+    // Everything that could make the event unstorable fails here, before it is linked into the chain.
+    this.check(event);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
       if (this.flushing) return;

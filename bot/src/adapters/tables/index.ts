@@ -49,6 +49,9 @@ interface CommonOptions {
   changeFeed?: ChangeFeedOptions;
   /** Which audit hash chain this instance appends to (default "main"; docs/security.md "Audit chain"). */
   auditChainId?: string;
+  /** Batching of audit writes (TableAuditOptions): worth raising only behind the audit spool. */
+  auditLingerMs?: number;
+  auditListingLingerMs?: number;
 }
 
 export type TableStoresOptions = CommonOptions &
@@ -112,7 +115,7 @@ export async function createTableStores(options: TableStoresOptions): Promise<Ta
     register: new TableRegisterStore(g.register, changeFeed),
     incidents: new TableIncidentStore(g.incidents, g.incidentsBySubject),
     cases: new TableCaseStore(g.cases, g.casesByStatus),
-    audit: new TableAuditStore(g.audit, { chainId: options.auditChainId }),
+    audit: new TableAuditStore(g.audit, { chainId: options.auditChainId, lingerMs: options.auditLingerMs, listingLingerMs: options.auditListingLingerMs }),
     references: new TableReferenceCounter(g.counters),
     changeFeed,
     tableNames,
