@@ -67,6 +67,32 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   handler(ctx: RequestContext<z.infer<S>>): Promise<Reply> | Reply;
 }
 
+/** A request as a handler sees it. A class (not an object literal with a getter) keeps its shape cheap to make
+ * on every request; the query string is parsed only for a handler that reads it. */
+class Context implements RequestContext {
+  private parsedQuery: URLSearchParams | undefined;
+  constructor(
+    readonly method: Method,
+    readonly path: string,
+    readonly params: Record<string, string>,
+    private readonly search: string,
+    readonly body: unknown,
+    readonly rawBody: Buffer,
+    readonly caller: Caller | undefined,
+    readonly requestId: string,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+  ) {}
+
+  get headers(): IncomingHttpHeaders {
+    return this.req.headers;
+  }
+
+  get query(): URLSearchParams {
+    return (this.parsedQuery ??= new URLSearchParams(this.search));
+  }
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -243,23 +269,7 @@ export class Router {
         }
       }
 
-      let query: URLSearchParams | undefined;
-      const answer = route.handler({
-        method: method as Method,
-        path: pathname,
-        params: found.params,
-        // Parsed only for a handler that reads it.
-        get query() {
-          return (query ??= new URLSearchParams(q < 0 ? "" : rawUrl.slice(q + 1)));
-        },
-        headers: req.headers,
-        body,
-        rawBody,
-        caller,
-        requestId,
-        req,
-        res,
-      });
+      const answer = route.handler(new Context(method as Method, pathname, found.params, q < 0 ? "" : rawUrl.slice(q + 1), body, rawBody, caller, requestId, req, res));
       const reply = answer instanceof Promise ? await answer : answer;
       status = reply.status;
       if (!reply.handled) this.send(res, reply, requestId);
