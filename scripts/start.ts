@@ -1,5 +1,6 @@
 // `npm start`: the whole product on this machine. Starts Azurite (tables and blobs, data in .data/, telemetry
-// off), loads the fictional demo data on first start, and runs the server with local sign-in. Ctrl-C stops it all.
+// off), loads the fictional demo data on first start, and runs the server with local sign-in and, as in production,
+// the audit spool (in .data/audit-spool/; docs/security.md "Audit spool"). Ctrl-C stops it all.
 //
 // Settings (all optional): CALM_PORT (default 3978), CALM_DATA_DIR (default .data), CALM_POLICY_PRESET
 // (default dorset), CALM_AZURITE_TABLE_PORT / CALM_AZURITE_BLOB_PORT (default 10002 / 10000; 0 = any free port).
@@ -66,6 +67,8 @@ function startServer(connectionString: string): Promise<number> {
       CALM_POLICY_PRESET: preset,
       STORAGE_CONNECTION_STRING: connectionString,
       CALM_IDENTIFIER_HASH_KEY: LOCAL_HASH_KEY,
+      // Next to Azurite's data: a spool's events belong to this storage, and are replayed into it on the next start.
+      CALM_AUDIT_SPOOL_DIR: path.join(dataDir, "audit-spool"),
       ...graphEnv(),
       // The banner waits for the server's "listening" line, so it must log at info or finer.
       CALM_LOG_LEVEL: env.CALM_LOG_LEVEL === "debug" ? "debug" : "info",

@@ -1,7 +1,7 @@
 // `npm start` as a new user runs it: Azurite, demo data, the server with local sign-in; Ctrl-C stops everything.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -101,5 +101,11 @@ describe("npm start: the whole product on this machine", function () {
     for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} still running`);
     const res = await fetch(`${base}/healthz`).catch(() => undefined);
     assert.equal(res, undefined, "the server still answers after Ctrl-C");
+    // The server ran with the audit spool, as in production, and handed every audited lookup to storage before it
+    // stopped: its folder (one per instance) is left with no segment and no lock.
+    const spool = path.join(dataDir, "audit-spool");
+    const folders = existsSync(spool) ? readdirSync(spool) : [];
+    assert.equal(folders.length, 1, `one spool folder in ${spool}`);
+    assert.deepEqual(readdirSync(path.join(spool, folders[0]!)), [], "segments or lock left behind");
   });
 });
