@@ -189,6 +189,12 @@ var requiredSettings = [
     name: 'CALM_POLICY_PRESET'
     value: policyPreset
   }
+  // The audit spool (docs/security.md "Audit spool"): audited requests wait for this folder, not for Table Storage.
+  // Under /home, App Service's persistent storage, so it outlives the instance's restarts; one subfolder per instance.
+  {
+    name: 'CALM_AUDIT_SPOOL_DIR'
+    value: '/home/data/calm/audit-spool'
+  }
   {
     name: 'CALM_DEV_SIGNIN'
     value: 'false'

@@ -15,7 +15,7 @@ export const SERVER_ENV = new Set([
   "AAD_APP_ID_URI", "BOT_ID", "BOT_TENANT_ID", "BOT_TYPE", "BOT_DOMAIN", "BOT_ENDPOINT", "TAB_DOMAIN",
   "TAB_ENDPOINT", "GRAPH_BASE_URL", "CALM_IDENTIFIER_HASH_KEY_SECRET_URI", "CALM_IDENTIFIER_HASH_KEY",
   "APPLICATIONINSIGHTS_CONNECTION_STRING", "CALM_ROLE_GROUPS", "CALM_DEV_SIGNIN", "TEAMS_APP_ID",
-  "SPOC_DEFAULT_MAILBOX",
+  "SPOC_DEFAULT_MAILBOX", "CALM_AUDIT_SPOOL_DIR",
 ]);
 
 /** Outputs the toolkit itself consumes (zip deploy needs the web app's resource id). */
@@ -176,6 +176,10 @@ describe("infra: Bicep templates (read as text)", () => {
       assert.equal(settings.get("BOT_TYPE"), "'UserAssignedMsi'");
       assert.equal(settings.get("HOST"), "'0.0.0.0'");
       assert.equal(settings.get("CALM_DEV_SIGNIN"), "'false'");
+    });
+
+    it("the audit spool is on, under /home (App Service's persistent storage, which outlives an instance's restarts)", () => {
+      assert.equal(settings.get("CALM_AUDIT_SPOOL_DIR"), "'/home/data/calm/audit-spool'");
     });
 
     it("no connection string or account key for storage: managed identity only", () => {
