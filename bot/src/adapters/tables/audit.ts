@@ -20,10 +20,11 @@
 // limit), so throughput does not fall to one round trip per event. Instances may share a chain (the default,
 // "main") or each use its own (`chainId`); verification reads them all.
 //
-// An append resolves once its event is in the chain. Its listing copies follow in the background within
-// `listingLingerMs`, batched by bucket; listing or verifying on this instance writes any still waiting first,
-// so an instance always reads its own events. Copies that cannot be written (storage went away) are retried
-// with the next batch, and `verify({ repair: true })` restores any lost with the process.
+// An append resolves once its event is in the chain and its listing copies are written: by default right after
+// the chain transaction (while the next batch is being chained), or after `listingLingerMs` behind the spool.
+// Listing or verifying on this instance writes any copies still waiting first, so an instance always reads its
+// own events. Copies that cannot be written (storage went away) fail their append (503) and are retried in the
+// background; `verify({ repair: true })` restores any lost with the process.
 import { setTimeout as sleep } from "node:timers/promises";
 import { odata } from "@azure/data-tables";
 import type { AuditEvent } from "../../../../core/src/domain";
@@ -67,7 +68,8 @@ export interface TableAuditOptions {
    * leaves as soon as the one in flight is done). Worth raising only where appends do not wait for the chain
    * (the audit spool, auditSpool.ts). */
   lingerMs?: number;
-  /** How long listing copies wait to be written together (default 200 ms). */
+  /** How long listing copies wait to be written together (default 0: right after their chain transaction).
+   * An append resolves only once its copies are written, so this too is for use behind the spool. */
   listingLingerMs?: number;
 }
 
@@ -109,7 +111,7 @@ export class TableAuditStore implements AuditStore {
     assertChainId(this.chainId);
     this.partition = `c|${this.chainId}`;
     this.lingerMs = Math.max(0, options.lingerMs ?? 0);
-    this.listingLingerMs = Math.max(0, options.listingLingerMs ?? 200);
+    this.listingLingerMs = Math.max(0, options.listingLingerMs ?? 0);
   }
 
   private ctx(operation: string, id: string): StoreErrorContext {
