@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import AdmZip from "adm-zip";
 import type { Browser } from "playwright-core";
 import type { MemoryAuditStore } from "../../bot/src/adapters/memory";
-import { chromiumMissing, launch, localPage, seriousViolations, signIn, startPortalServer, type PortalServer } from "../e2e/portal/harness";
+import { skipWithoutChromium, launch, localPage, seriousViolations, signIn, startPortalServer, type PortalServer } from "../e2e/portal/harness";
 
 /** Reaches into the memory audit store to alter one chained event, as someone with write access to storage might. */
 function alterStoredEvent(audit: MemoryAuditStore, seq: number): string {
@@ -22,11 +22,7 @@ describe("security: the portal's audit log check and subject access export (Chro
   let browser: Browser;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      this.skip(); // no Chromium here; CI installs it
-      return;
-    }
+    skipWithoutChromium(this);
     server = await startPortalServer();
     browser = await launch();
   });

@@ -3,7 +3,7 @@
 // stopped, CALM down never holding mail up; and the compose pane (taskpane.html?mode=compose) accessible.
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { bars, chromiumMissing, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import { bars, skipWithoutChromium, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
 
 interface Host {
   setRecipients(field: "to" | "cc" | "bcc", list: { displayName: string; emailAddress: string }[]): Promise<void>;
@@ -21,11 +21,7 @@ describe("Outlook add-in in Chromium: compose mode (event runtime and pane)", fu
   let context: BrowserContext;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.log(`      ${missing}`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     server = await startAddinServer();
     browser = await launch();
   });

@@ -2,8 +2,9 @@
 // on, the real policy preset) serving the built add-in, and Debian's Chromium driven by playwright-core. Office.js
 // is replaced by the stand-in host (addin/src/dev/fakeOutlook.ts) served at Microsoft's CDN address, so the
 // production pages run unchanged. Nothing leaves 127.0.0.1: every other outside request is refused.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { CHROMIUM } from "../chromium";
 import { build } from "esbuild";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
@@ -22,15 +23,12 @@ import { buildAddinIfStale } from "../../../addin/scripts/build";
 import { demoMessages, ME } from "../../../addin/src/dev/demoMailbox";
 import type { FakeDraft, FakeMessage } from "../../../addin/src/dev/fakeOutlook";
 
-export const CHROMIUM = "/usr/bin/chromium";
 export const OUT = path.resolve(__dirname, "../../../test-output/addin");
 export const OFFICE_JS = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
 const TENANT = "00000000-0000-4000-8000-00000000c41a";
 const AUDIENCE = "api://localhost/00000000-0000-4000-8000-0000000ca1a0";
 
-export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium): browser tests skipped.`;
-}
+export { CHROMIUM, chromiumMissing, skipWithoutChromium } from "../chromium";
 
 export interface AddinServer {
   app: App;

@@ -2,7 +2,7 @@
 // Chromium, the second email from the same sender is offered to the reporter's open report and added to it.
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext } from "playwright-core";
-import { chromiumMissing, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import { skipWithoutChromium, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: several emails, one persistent-contact report (East Suffolk 4.2)", function () {
   this.timeout(90_000);
@@ -11,11 +11,7 @@ describe("Outlook add-in in Chromium: several emails, one persistent-contact rep
   let context: BrowserContext;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.log(`      ${missing}`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     server = await startAddinServer({}, "east-suffolk");
     browser = await launch();
     context = await browser.newContext({ viewport: { width: 420, height: 1000 }, reducedMotion: "reduce" });

@@ -4,7 +4,7 @@
 // sign-in problems, and no serious or critical accessibility violations.
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { bars, chromiumMissing, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import { bars, skipWithoutChromium, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   this.timeout(90_000);
@@ -13,11 +13,7 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   let context: BrowserContext;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.log(`      ${missing}`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     server = await startAddinServer();
     browser = await launch();
   });

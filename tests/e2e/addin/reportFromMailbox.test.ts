@@ -11,7 +11,7 @@ import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
 import type { UserMailReader } from "../../../bot/src/ports/userMail";
 import { startGraphSimulator, type GraphSimulator } from "../../support/graphSimulator/server";
 import { seedDemoTenant } from "../../support/graphSimulator/seed";
-import { chromiumMissing, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import { skipWithoutChromium, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: report an email Outlook cannot copy (Mailbox 1.13)", function () {
   this.timeout(90_000);
@@ -23,11 +23,7 @@ describe("Outlook add-in in Chromium: report an email Outlook cannot copy (Mailb
   let reader: UserMailReader;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.log(`      ${missing}`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     sim = await startGraphSimulator({ latencyMs: { min: 0, max: 1 } });
     seedDemoTenant(sim, { extraStaff: 1, demoMail: true });
     graph = new GraphUserMail({ baseUrl: sim.baseUrl, obo: createLocalOboTokenFunction(await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "api://calm")) });

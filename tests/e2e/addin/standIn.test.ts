@@ -4,7 +4,7 @@
 // (audited) and send; and send from the SPOC's shared inbox without being stopped.
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
-import { chromiumMissing, launch, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import { skipWithoutChromium, launch, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: the local Outlook stand-in (README walk-through)", function () {
   this.timeout(120_000);
@@ -15,11 +15,7 @@ describe("Outlook add-in in Chromium: the local Outlook stand-in (README walk-th
   let pane: FrameLocator;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.log(`      ${missing}`);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     server = await startAddinServer();
     browser = await launch();
     // Reduced motion: no dialog fade-in half way through an accessibility check.

@@ -12,7 +12,7 @@
 // client asks a CDN for fonts and an animation script and works without them), and the Playground's server runs
 // with telemetry and the Application Insights statsbeat off (scripts/support/playground.ts).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { CHROMIUM, skipWithoutChromium } from "../chromium";
 import type { Browser, Page } from "playwright-core";
 import { createMemoryStores } from "../../../bot/src/adapters/memory";
 import { createMemoryBotStores } from "../../../bot/src/adapters/memory/bot";
@@ -29,7 +29,6 @@ import { seedDemoData } from "../../../scripts/demo/demoData";
 import { demoPanel } from "../../../scripts/demo/panel";
 import { startPlayground, type RunningPlayground } from "../../../scripts/support/playground";
 
-const CHROMIUM = "/usr/bin/chromium";
 const TENANT = "00000000-0000-4000-8000-00000000c41a";
 const CHANNEL = { id: "19:calm-panel@thread.tacv2", conversationType: "channel", isGroup: true, tenantId: TENANT, name: "Unreasonable Behaviours Panel" };
 const MOCK = {
@@ -49,10 +48,7 @@ describe("e2e: the Teams bot in the Microsoft 365 Agents Playground (Chromium)",
   const blocked: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      // CI installs the Debian package; a developer machine may not have it.
-      this.skip();
-    }
+    skipWithoutChromium(this);
     const profile = getPreset("dorset")!;
     stores = createMemoryStores();
     const botStores = createMemoryBotStores();

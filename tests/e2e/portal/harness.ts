@@ -2,9 +2,10 @@
 // Dorset preset, local sign-in on) serving a fresh build of the tab, and Debian's Chromium driven by
 // playwright-core. The build goes to a temporary folder, so `npm test` never depends on `npm run build:tab`.
 // Nothing leaves 127.0.0.1: every other request is refused.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CHROMIUM } from "../chromium";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { createApp, type App, type AppDeps } from "../../../bot/src/app";
@@ -24,14 +25,11 @@ import { createMemoryBotStores } from "../../../bot/src/adapters/memory/bot";
 import { MemoryBlobStore } from "../../../bot/src/adapters/memory/blobs";
 import { buildTab } from "../../../tab/scripts/build";
 
-export const CHROMIUM = "/usr/bin/chromium";
 export const OUT = path.resolve(__dirname, "../../../test-output/portal");
 const TENANT = "00000000-0000-4000-8000-00000000c41a";
 const AUDIENCE = "api://localhost/00000000-0000-4000-8000-0000000ca1a0";
 
-export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM) ? undefined : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium): browser tests skipped.`;
-}
+export { CHROMIUM, chromiumMissing, skipWithoutChromium } from "../chromium";
 
 let built: string | undefined;
 /** Builds the tab once per test run, into a temporary folder removed when the process exits. */

@@ -9,7 +9,7 @@ import { LETTER_TYPES } from "../../../core/src/domain";
 import { seedLifecycleHistory } from "../../../scripts/demo/lifecycleDemo";
 import { docxText } from "../../support/lifecycle";
 import { LETTER_TITLES } from "../../../tab/src/api/lifecycle";
-import { chromiumMissing, launch, localPage, screenshot, seriousViolations, signIn, signOut, startPortalServer, type PortalServer } from "./harness";
+import { skipWithoutChromium, launch, localPage, screenshot, seriousViolations, signIn, signOut, startPortalServer, type PortalServer } from "./harness";
 
 const THEMES = ["light", "dark", "contrast"] as const;
 
@@ -22,11 +22,7 @@ describe("Lifecycle pages in Chromium", function () {
   const problems: string[] = [];
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.warn(missing);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     server = await startPortalServer();
     const lifecycle = server.app.services.lifecycle!;
     const notes = await seedLifecycleHistory(lifecycle, server.stores, new Date().toISOString().slice(0, 10));

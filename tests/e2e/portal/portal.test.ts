@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromiumMissing, launch, localPage, OUT, screenshot, seriousViolations, signIn, signOut, startPortalServer, type PortalServer } from "./harness";
+import { skipWithoutChromium, launch, localPage, OUT, screenshot, seriousViolations, signIn, signOut, startPortalServer, type PortalServer } from "./harness";
 
 /** A real 1×1 PNG: the server checks the bytes against the type. */
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
@@ -21,11 +21,7 @@ describe("Staff portal in Chromium", function () {
   const problems: string[] = [];
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.warn(missing);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     server = await startPortalServer();
     browser = await launch();
   });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { PERSONAS, personaClaims } from "../../../bot/src/adapters/http/devSignIn";
-import { chromiumMissing, launch, screenshot, seriousViolations, startPortalServer, type PortalServer } from "./harness";
+import { skipWithoutChromium, launch, screenshot, seriousViolations, startPortalServer, type PortalServer } from "./harness";
 
 /** The stand-in host. Tokens are handed out in order, the last one repeatedly. */
 function hostPage(tokens: string[], options: { path: string; frameContext: "content" | "settings"; theme: string }): string {
@@ -41,11 +41,7 @@ describe("Staff portal inside Teams (stand-in host)", function () {
   let page: Page;
 
   before(async function () {
-    const missing = chromiumMissing();
-    if (missing) {
-      console.warn(missing);
-      this.skip();
-    }
+    skipWithoutChromium(this);
     server = await startPortalServer();
     browser = await launch();
   });
