@@ -202,6 +202,9 @@ export async function fileReport(
   return { ok: true, incidentId, reference, addedToExisting, contactCount, whatHappensNext, evidence };
 }
 
+/** The API client's codes for a request that got no answer (docs: addin/src/api.ts). */
+const NO_ANSWER = new Set(["API_TIMEOUT", "API_UNREACHABLE"]);
+
 /** Attaches the email to a saved report: Outlook's own copy (Mailbox 1.14); else CALM copies it from the mailbox
  * through Microsoft 365; else the headers and text Outlook gives, saying why. `idempotencyKey` is the form's, so a
  * retry never attaches the mailbox copy twice. A failure here does not undo the report: the pane offers a retry. */
@@ -215,8 +218,13 @@ export async function attachEmail(api: Pick<Api, "addEvidence" | "attachEmailFro
   let note: string;
   const ref = await graphMessageRef().catch(() => undefined);
   if (ref) {
-    const copied = await api.attachEmailFromMailbox(incidentId, { messageId: ref.restId, ...(ref.mailbox ? { mailbox: ref.mailbox } : {}) }, idempotencyKey);
+    const email = { messageId: ref.restId, ...(ref.mailbox ? { mailbox: ref.mailbox } : {}) };
+    let copied = await api.attachEmailFromMailbox(incidentId, email, idempotencyKey);
+    // No answer is not a refusal: the server may have kept the copy. Ask again with the same key (it answers with
+    // what it kept, or tries again); if there is still no answer, attach nothing rather than risk two copies.
+    if (!copied.ok && NO_ANSWER.has(copied.code)) copied = await api.attachEmailFromMailbox(incidentId, email, idempotencyKey);
     if (copied.ok) return { ok: true, kind: copied.value.source === "mime" ? "mailbox-eml" : "mailbox-text" };
+    if (NO_ANSWER.has(copied.code)) return { ok: false, message: `${copied.message} The report is saved; choose Attach the email again.` };
     note = copied.message;
   } else {
     note = "This version of Outlook does not say where the email is kept.";

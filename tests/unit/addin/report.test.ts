@@ -314,6 +314,29 @@ describe("Report this email where Outlook cannot copy the email (before Mailbox 
     assert.equal((await t.stores.incidents.get(out.incidentId))!.evidence.length, 1);
   });
 
+  it("no answer from CALM (a timeout after the server kept the copy): asks again with the same key, never attaches twice", async () => {
+    readHost({ from: ALEX, mailboxVersion: "1.13", itemId: EWS_ID });
+    const real = api.attachEmailFromMailbox.bind(api);
+    // The first answer is lost on the way back, though the server did the work.
+    const stub = sinon.stub(api, "attachEmailFromMailbox").onFirstCall().callsFake(async (...a) => {
+      await real(...a);
+      return { ok: false, code: "API_TIMEOUT", message: "CALM did not answer in time." };
+    });
+    stub.callThrough();
+    const { out, evidence } = await file();
+    assert.deepEqual(out.evidence, { ok: true, kind: "mailbox-eml" });
+    assert.equal(stub.callCount, 2);
+    assert.equal(evidence.length, 1, "one copy of the email, not the copy and Outlook's text");
+
+    // Still no answer the second time: nothing more is attached, and the reporter is told to try again.
+    sinon.restore();
+    sinon.stub(api, "attachEmailFromMailbox").resolves({ ok: false, code: "API_UNREACHABLE", message: "CALM cannot be reached." });
+    const again = await file();
+    assert.equal(again.out.evidence.ok, false);
+    assert.match(again.out.evidence.ok ? "" : again.out.evidence.message, /The report is saved; choose Attach the email again\.$/);
+    assert.equal(again.evidence.length, 0);
+  });
+
   it("with Mailbox 1.14 Outlook's own copy is used and the server never reads the mailbox", async () => {
     readHost({ from: ALEX, itemId: EWS_ID });
     const spy = sinon.spy(api, "attachEmailFromMailbox");
