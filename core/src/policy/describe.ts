@@ -2,10 +2,11 @@
 // line cites the policy section it comes from; where the policy is silent the line says so, with the note.
 
 import { describePeriod, type Period } from "../calendar/dates";
-import { INCIDENT_CATEGORIES, type IncidentCategory, type Role } from "../domain";
+import { INCIDENT_CATEGORIES, type Role } from "../domain";
 import type { ExpiryValue, PolicyProfile, RoleAccess, Telling } from "./schema";
 import { LETTER_PART_LABELS } from "./schema";
 import { noteOf, sourceOf } from "./sources";
+import { CATEGORY_NAMES } from "../present/outcomes";
 
 export interface ProfileSection {
   heading: string;
@@ -19,19 +20,6 @@ export function registerName(profile: PolicyProfile): string {
   return profile.register.name ?? DEFAULT_REGISTER_NAME;
 }
 
-const CATEGORY_WORDS: Record<IncidentCategory, string> = {
-  "warning-letter": "Warning letter",
-  "unreasonably-persistent-contact": "Unreasonably persistent contact",
-  "ongoing-personal-circumstances": "Ongoing personal circumstances",
-  "verbal-abuse": "Verbal abuse",
-  "verbal-threat": "Verbal threat",
-  "physical-violence-no-injury": "Physical violence without injury",
-  "physical-assault": "Physical assault",
-  "hate-incident": "Hate incident",
-  "staff-details-published": "Publishing staff details online",
-  "recording-misuse": "Misuse of recordings",
-  "premises-risk": "Premises risk",
-};
 
 const ROLE_WORDS: Record<Role, string> = {
   officer: "Staff",
@@ -159,7 +147,7 @@ function expirySection(profile: PolicyProfile): ProfileSection {
     return value === undefined ? [] : [{ c, value }];
   });
   for (const { c, value } of byCategory) {
-    lines.push(cited(profile, `expiry.byCategory.${c}`, `${CATEGORY_WORDS[c]}: entries ${expiryWords(value)}.`));
+    lines.push(cited(profile, `expiry.byCategory.${c}`, `${CATEGORY_NAMES[c]}: entries ${expiryWords(value)}.`));
   }
   const fallback = profile.expiry.default;
   const others = byCategory.length > 0 ? "Other entries" : "Entries";
@@ -191,7 +179,7 @@ function warningSection(profile: PolicyProfile): ProfileSection {
   const lines = ladder.steps.map((s, i) => cited(profile, "warnings", `Step ${i + 1}: ${lowerFirst(s.label)}.`));
   const skipTo = ladder.bypassTo === "restriction" ? "go straight to restrictions" : `go straight to step ${ladder.steps.length}`;
   if (ladder.bypassCategories.length > 0) {
-    lines.push(cited(profile, "warnings.bypassCategories", `Incidents of ${list(ladder.bypassCategories.map((c) => lowerFirst(CATEGORY_WORDS[c])))} skip the warnings and ${skipTo}.`));
+    lines.push(cited(profile, "warnings.bypassCategories", `Incidents of ${list(ladder.bypassCategories.map((c) => lowerFirst(CATEGORY_NAMES[c])))} skip the warnings and ${skipTo}.`));
   }
   return { heading: "Warnings", lines };
 }

@@ -23,6 +23,22 @@ export const VOTE_BUTTON_TEXT: Readonly<Record<DecisionOutcome, string>> = {
   "no-action": "Vote: no action",
 };
 
+/** A category's name, for lists, reports and the policy's own words ("Verbal abuse: entries expire after…"). */
+export const CATEGORY_NAMES: Readonly<Record<IncidentCategory, string>> = {
+  "warning-letter": "Warning letter",
+  "unreasonably-persistent-contact": "Unreasonably persistent contact",
+  "ongoing-personal-circumstances": "Ongoing personal circumstances",
+  "verbal-abuse": "Verbal abuse",
+  "verbal-threat": "Verbal threat",
+  "physical-violence-no-injury": "Physical violence without injury",
+  "physical-assault": "Physical assault",
+  "hate-incident": "Hate incident",
+  "staff-details-published": "Publishing staff details online",
+  "recording-misuse": "Misuse of recordings",
+  "premises-risk": "Premises risk",
+};
+
+/** A category said in full, where it stands alone in a sentence or on a card. */
 export const CATEGORY_LABELS: Readonly<Record<IncidentCategory, string>> = {
   "warning-letter": "Behaviour that needs a warning letter",
   "unreasonably-persistent-contact": "Unreasonably persistent contact",

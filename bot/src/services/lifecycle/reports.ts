@@ -10,6 +10,7 @@ import { reportPeriodEnd } from "../../../../core/src/rules/lifecycle";
 import { sourceOf } from "../../../../core/src/policy/sources";
 import type { ReportDocument } from "../../ports/lifecycle";
 import { londonDate, ok, refuse, type LifecycleContext, type Result } from "./context";
+import { CATEGORY_NAMES } from "../../../../core/src/present/outcomes";
 
 export interface Count {
   key: string;
@@ -39,19 +40,6 @@ export interface QuarterlyReport {
   decisions: { count: number; medianDays: number | null; meanDays: number | null; longestDays: number | null };
 }
 
-const CATEGORY_LABELS: Record<IncidentCategory, string> = {
-  "warning-letter": "Warning letter",
-  "unreasonably-persistent-contact": "Unreasonably persistent contact",
-  "ongoing-personal-circumstances": "Ongoing personal circumstances",
-  "verbal-abuse": "Verbal abuse",
-  "verbal-threat": "Verbal threat",
-  "physical-violence-no-injury": "Physical violence without injury",
-  "physical-assault": "Physical assault",
-  "hate-incident": "Hate incident",
-  "staff-details-published": "Publishing staff details online",
-  "recording-misuse": "Misuse of recordings",
-  "premises-risk": "Premises risk",
-};
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-/g, " ");
 
@@ -179,7 +167,7 @@ export class ReportService {
       incidents: {
         total,
         hate,
-        byCategory: counted(byCategory, (k) => CATEGORY_LABELS[k as IncidentCategory] ?? k, INCIDENT_CATEGORIES),
+        byCategory: counted(byCategory, (k) => CATEGORY_NAMES[k as IncidentCategory] ?? k, INCIDENT_CATEGORIES),
         byService: counted(byService, (k) => k),
         byChannel: counted(byChannel, cap, CONTACT_CHANNELS),
         byMonth: counted(byMonth, (k) => formatDate(`${k}-01`).replace(/^1 /, ""), months),

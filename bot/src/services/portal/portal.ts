@@ -43,7 +43,6 @@ import { RegisterIndex, type IndexedSubject } from "./registerIndex";
 import { BUILT_IN_SOURCES, sortTimeline, type CaseWithVotes, type TimelineItem, type TimelineSource } from "./timeline";
 import {
   auditActionWords,
-  CATEGORY_WORDS,
   CHANNEL_WORDS,
   IMMEDIATE_ACTION_WORDS,
   OUTCOME_WORDS,
@@ -52,6 +51,7 @@ import {
   STATUS_WORDS,
   SURFACE_WORDS,
 } from "./words";
+import { CATEGORY_NAMES } from "../../../../core/src/present/outcomes";
 
 export type PortalFailureKind = "not-found" | "invalid" | "forbidden" | "conflict" | "unavailable";
 
@@ -467,7 +467,7 @@ export class PortalService {
       listed,
       entries,
       timeline,
-      incidents: incidents.map((i) => ({ id: i.id, reference: i.reference, occurredAt: i.occurredAt, category: i.category, categoryText: CATEGORY_WORDS[i.category], serviceArea: i.serviceArea, ...(i.caseId ? { caseId: i.caseId } : {}), evidenceCount: i.evidence.length })),
+      incidents: incidents.map((i) => ({ id: i.id, reference: i.reference, occurredAt: i.occurredAt, category: i.category, categoryText: CATEGORY_NAMES[i.category], serviceArea: i.serviceArea, ...(i.caseId ? { caseId: i.caseId } : {}), evidenceCount: i.evidence.length })),
       cases: cases.map(({ case: c }) => ({ id: c.id, reference: c.reference, status: c.status, referredAt: c.referredAt, recommendedOutcome: c.recommendedOutcome, ...(c.decision ? { outcomeText: OUTCOME_WORDS[c.decision.outcome] } : {}) })),
       can: {
         editRestrictions: canEdit,
@@ -844,7 +844,7 @@ export class PortalService {
       can,
       choices: {
         riskLevels: RISK_LEVELS.map((id) => ({ id, label: riskLabel(id) })),
-        categories: INCIDENT_CATEGORIES.filter((c) => c !== "premises-risk" || !profile || profile.premises.enabled).map((id) => ({ id, label: CATEGORY_WORDS[id] })),
+        categories: INCIDENT_CATEGORIES.filter((c) => c !== "premises-risk" || !profile || profile.premises.enabled).map((id) => ({ id, label: CATEGORY_NAMES[id] })),
         channels: CONTACT_CHANNELS.map((id) => ({ id, label: CHANNEL_WORDS[id] })),
         immediateActions: IMMEDIATE_ACTIONS.map((id) => ({ id, label: IMMEDIATE_ACTION_WORDS[id] })),
         outcomes: Object.entries(OUTCOME_WORDS).map(([id, label]) => ({ id, label })),

@@ -7,7 +7,8 @@
 import type { Case, Caller, Incident, IsoDate, RegisterEntry, Subject, Vote } from "../../../../core/src/domain";
 import { formatDate, riskLabel } from "../../../../core/src/present/entryCard";
 import type { RecordedContact } from "../../ports/portal";
-import { CATEGORY_WORDS, CHANNEL_WORDS, IMMEDIATE_ACTION_WORDS, OUTCOME_WORDS, outcomeShort } from "./words";
+import { CHANNEL_WORDS, IMMEDIATE_ACTION_WORDS, OUTCOME_WORDS, outcomeShort } from "./words";
+import { CATEGORY_NAMES } from "../../../../core/src/present/outcomes";
 
 export const TIMELINE_KINDS = [
   "incident",
@@ -85,7 +86,7 @@ const incidents: TimelineSource = {
         id: `incident:${i.id}`,
         at: i.occurredAt,
         kind: "incident" as const,
-        title: `Incident: ${CATEGORY_WORDS[i.category].toLowerCase()} (${i.reference})`,
+        title: `Incident: ${CATEGORY_NAMES[i.category].toLowerCase()} (${i.reference})`,
         detail,
         reference: i.reference,
         incidentId: i.id,

@@ -6,25 +6,11 @@ import type {
   DecisionOutcome,
   EntryStatus,
   ImmediateAction,
-  IncidentCategory,
   RestrictionKind,
   Role,
   Surface,
 } from "../../../../core/src/domain";
 
-export const CATEGORY_WORDS: Record<IncidentCategory, string> = {
-  "warning-letter": "Warning letter",
-  "unreasonably-persistent-contact": "Unreasonably persistent contact",
-  "ongoing-personal-circumstances": "Ongoing personal circumstances",
-  "verbal-abuse": "Verbal abuse",
-  "verbal-threat": "Verbal threat",
-  "physical-violence-no-injury": "Physical violence without injury",
-  "physical-assault": "Physical assault",
-  "hate-incident": "Hate incident",
-  "staff-details-published": "Publishing staff details online",
-  "recording-misuse": "Misuse of recordings",
-  "premises-risk": "Premises risk",
-};
 
 export const CHANNEL_WORDS: Record<ContactChannel, string> = {
   phone: "Phone",
