@@ -1,6 +1,7 @@
 // Debian's Chromium, shared by every browser test (the add-in, the portal, the tab's audit chain). Never a
 // browser download: CI installs the Debian package (.ci/run), and without it the browser tests say so and skip.
 import { existsSync } from "node:fs";
+import { chromium, type Browser } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -14,4 +15,12 @@ export function skipWithoutChromium(ctx: Mocha.Context): void {
   if (!missing) return;
   console.warn(`      ${missing}`);
   ctx.skip();
+}
+
+/** Headless, and quiet: no first-run pages, no background calls to Google, no QUIC. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
+  });
 }

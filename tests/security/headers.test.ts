@@ -5,14 +5,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { chromium } from "playwright-core";
+import { launchChromium, skipWithoutChromium } from "../e2e/chromium";
 import { FRAME_ANCESTORS } from "../../bot/src/adapters/http/securityHeaders";
 import { exampleBody, fillPath, hintsFor, paramValue } from "./support/routes";
 import { listRoutes, send, startWorld, type World } from "./support/world";
 
 const ROOT = path.resolve(__dirname, "../..");
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 describe("security: headers and framing", function () {
   this.timeout(120_000);
@@ -61,11 +59,8 @@ describe("security: headers and framing", function () {
   describe("in Chromium, inside Teams and Outlook frames", () => {
     let browser: Browser | undefined;
     before(async function () {
-      if (!existsSync(CHROMIUM)) {
-        this.skip(); // Chromium is not installed here (apt-get install -y chromium); CI installs it.
-        return;
-      }
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      skipWithoutChromium(this);
+      browser = await launchChromium();
     });
     after(async () => {
       await browser?.close();

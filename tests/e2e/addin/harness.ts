@@ -4,9 +4,9 @@
 // production pages run unchanged. Nothing leaves 127.0.0.1: every other outside request is refused.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CHROMIUM } from "../chromium";
+import { launchChromium } from "../chromium";
 import { build } from "esbuild";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { createApp, type App, type AppDeps } from "../../../bot/src/app";
 import { createMemoryStores } from "../../../bot/src/adapters/memory";
@@ -89,11 +89,8 @@ export async function fakeOfficeScript(): Promise<string> {
   return fakeScript;
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+export function launch(): Promise<Browser> {
+  return launchChromium();
 }
 
 export interface FakeSetup {

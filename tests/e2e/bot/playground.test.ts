@@ -12,7 +12,7 @@
 // client asks a CDN for fonts and an animation script and works without them), and the Playground's server runs
 // with telemetry and the Application Insights statsbeat off (scripts/support/playground.ts).
 import assert from "node:assert/strict";
-import { CHROMIUM, skipWithoutChromium } from "../chromium";
+import { launchChromium, skipWithoutChromium } from "../chromium";
 import type { Browser, Page } from "playwright-core";
 import { createMemoryStores } from "../../../bot/src/adapters/memory";
 import { createMemoryBotStores } from "../../../bot/src/adapters/memory/bot";
@@ -67,11 +67,7 @@ describe("e2e: the Teams bot in the Microsoft 365 Agents Playground (Chromium)",
     });
     const port = await app.start(0);
     playground = await startPlayground({ botEndpoint: `http://127.0.0.1:${port}/api/messages`, port: 0 });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.route("**/*", (route) => {
       const host = new URL(route.request().url()).hostname;

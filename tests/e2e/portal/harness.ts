@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CHROMIUM } from "../chromium";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { launchChromium } from "../chromium";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { createApp, type App, type AppDeps } from "../../../bot/src/app";
 import { createMemoryStores } from "../../../bot/src/adapters/memory";
@@ -91,11 +91,8 @@ export async function startPortalServer(over: Partial<AppDeps> = {}, preset = "d
   };
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=en-GB"],
-  });
+export function launch(): Promise<Browser> {
+  return launchChromium(["--lang=en-GB"]);
 }
 
 /** A page that may only talk to this machine. */
