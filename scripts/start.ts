@@ -21,6 +21,7 @@ import { startGraphSimulator, type GraphSimulator } from "../tests/support/graph
 import { seedDemoTenant, type DemoTenant } from "../tests/support/graphSimulator/seed";
 import { buildAddinIfStale } from "../addin/scripts/build";
 import { buildTabIfStale } from "../tab/scripts/build";
+import { stopChild } from "./support/processes";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL_HASH_KEY = "calm-local-development-identifier-key";
@@ -113,17 +114,7 @@ async function stopAll(code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   say("Stopping…");
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const timer = setTimeout(() => c.kill("SIGKILL"), 12_000);
-          c.once("exit", () => { clearTimeout(timer); resolve(); });
-          c.kill("SIGTERM");
-        }),
-    ),
-  );
+  await Promise.all(children.map((c) => stopChild(c, 12_000)));
   await playground?.stop();
   await graphSim?.stop();
   await azurite?.stop();

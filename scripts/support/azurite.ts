@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { stopChild } from "./processes";
 
 /** Azurite's published development account. Not a secret: it is the same on every machine. */
 export const AZURITE_ACCOUNT = "devstoreaccount1";
@@ -92,12 +93,6 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     connectionString: azuriteConnectionString(ports.table, ports.blob),
     location,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-        child.once("exit", () => { clearTimeout(timer); resolve(); });
-        child.kill("SIGTERM");
-      }),
+    stop: () => stopChild(child),
   };
 }

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { stopChild } from "./processes";
 
 export interface PlaygroundOptions {
   /** The bot endpoint, e.g. http://127.0.0.1:3978/api/messages. */
@@ -72,13 +73,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     port,
     process: child,
     output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-        child.once("exit", () => { clearTimeout(timer); resolve(); });
-        child.kill("SIGTERM");
-      }),
+    stop: () => stopChild(child),
   };
 }
 
