@@ -164,9 +164,7 @@ export class SpooledAuditStore implements AuditStore {
     const deadline = Date.now() + timeoutMs;
     await this.syncNow();
     await this.inner.flush?.().catch(() => undefined);
-    while (this.inFlight.size > 0 && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);
-    }
+    await this.settleInFlight(deadline);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const segment = this.current;
     this.current = undefined;
@@ -175,7 +173,7 @@ export class SpooledAuditStore implements AuditStore {
       await this.closeSegment(segment);
       if (this.retries.size === 0) this.retireIfDone(segment);
     }
-    while (this.inFlight.size > 0 && Date.now() < deadline) await Promise.allSettled([...this.inFlight]);
+    await this.settleInFlight(deadline);
     if (this.unshipped > 0) this.options.logger.warn("audit.spool.left", { events: this.unshipped });
     if (this.heartbeat) clearInterval(this.heartbeat);
     try { unlinkSync(this.lockPath); } catch { /* already gone */ }
@@ -324,6 +322,13 @@ export class SpooledAuditStore implements AuditStore {
       }
       await this.inner.flush?.();
       this.remove(name);
+    }
+  }
+
+  /** Waits for the work in flight (storage writes, retries, retiring segments) until it is done or `deadline`. */
+  private async settleInFlight(deadline: number): Promise<void> {
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);
     }
   }
 
