@@ -151,6 +151,26 @@ function staffRef(caller: Caller): StaffRef {
   return { id: caller.id, displayName: caller.displayName, ...(caller.email ? { email: caller.email } : {}) };
 }
 
+/** What a referred case says about itself, whether it goes to a vote or is added at once by the chair. */
+function referral(
+  base: { subjectId: string; incidentIds: string[]; summary: string; papersUrl?: string },
+  outcome: DecisionOutcome,
+  extras: { restrictions: Restriction[]; guidance: string[]; spoc?: SinglePointOfContact },
+  caller: Caller,
+): Pick<Case, "subjectId" | "incidentIds" | "recommendedOutcome" | "recommendedRestrictions" | "recommendedGuidance" | "recommendedSpoc" | "presentingManager" | "summary" | "papersUrl"> {
+  return {
+    subjectId: base.subjectId,
+    incidentIds: base.incidentIds,
+    recommendedOutcome: outcome,
+    recommendedRestrictions: extras.restrictions,
+    ...(extras.guidance.length > 0 ? { recommendedGuidance: extras.guidance } : {}),
+    ...(extras.spoc ? { recommendedSpoc: extras.spoc } : {}),
+    presentingManager: staffRef(caller),
+    summary: base.summary,
+    ...(base.papersUrl ? { papersUrl: base.papersUrl } : {}),
+  };
+}
+
 export class CaseService {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Notifications in flight, so tests (and a graceful stop) can wait for them. */
@@ -200,15 +220,7 @@ export class CaseService {
     const c: Case = {
       id,
       reference: await this.deps.stores.references.next("CASE"),
-      subjectId: base.subjectId,
-      incidentIds: base.incidentIds,
-      recommendedOutcome: outcome,
-      recommendedRestrictions: extras.restrictions,
-      ...(extras.guidance.length > 0 ? { recommendedGuidance: extras.guidance } : {}),
-      ...(extras.spoc ? { recommendedSpoc: extras.spoc } : {}),
-      presentingManager: staffRef(caller),
-      summary: base.summary,
-      ...(base.papersUrl ? { papersUrl: base.papersUrl } : {}),
+      ...referral(base, outcome, extras, caller),
       status: "voting",
       referredAt: now,
       members: seats.map((s) => ({ id: s.userId, displayName: s.displayName, ...(s.email ? { email: s.email } : {}) })),
@@ -582,15 +594,7 @@ export class CaseService {
       const c: Case = {
         id,
         reference: await this.deps.stores.references.next("CASE"),
-        subjectId: base.subjectId,
-        incidentIds: base.incidentIds,
-        recommendedOutcome: "add-high",
-        recommendedRestrictions: extras.restrictions,
-        ...(extras.guidance.length > 0 ? { recommendedGuidance: extras.guidance } : {}),
-        ...(extras.spoc ? { recommendedSpoc: extras.spoc } : {}),
-        presentingManager: staffRef(caller),
-        summary: base.summary,
-        ...(base.papersUrl ? { papersUrl: base.papersUrl } : {}),
+        ...referral(base, "add-high", extras, caller),
         status: "pending-ratification",
         referredAt: now,
         decision,
