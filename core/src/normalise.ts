@@ -1,12 +1,16 @@
 // Normalising identifiers so the same person is found however staff type them (DOMAIN.md "Subject":
 // emails and phones are matched normalised: case, whitespace, +tags, E.164). Pure functions.
 
+/** Only characters the steps below leave as they are: no upper case, no `+tag`, no spaces, brackets or `mailto:`. */
+const ALREADY_NORMAL = /^[a-z0-9._-]+@[a-z0-9.-]+$/;
 const EMAIL_SHAPE = /^[^\s@<>()[\]\\,;:"]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
 
 /** `" Alex.Example+Council@Example.ORG "` → `alex.example@example.org`. Accepts `Name <addr>` and
  * `mailto:` forms. Returns undefined for anything that is not an email address. */
 export function normaliseEmail(input: string): string | undefined {
   if (typeof input !== "string" || input.length > 320) return undefined;
+  // Most addresses arrive already in normal form (lower case, no tag, no spaces or brackets): nothing to undo.
+  if (ALREADY_NORMAL.test(input)) return EMAIL_SHAPE.test(input) ? input : undefined;
   let s = input.trim();
   const angle = /<([^<>]*)>\s*$/.exec(s);
   if (angle?.[1] !== undefined) s = angle[1].trim();
