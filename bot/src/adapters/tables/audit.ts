@@ -95,6 +95,8 @@ export class TableAuditStore implements AuditStore {
   private readonly partition: string;
   private head: Head | undefined;
   private registered = false;
+  /** Events already checked (the spool checks, then appends the same object): not checked twice. */
+  private readonly checked = new WeakSet<AuditEvent>();
   private readonly queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private lingering: NodeJS.Timeout | undefined;
@@ -120,14 +122,17 @@ export class TableAuditStore implements AuditStore {
 
   /** Throws for an event this store could never keep: a bad instant, an id too long for a key, a field too big. */
   check(event: AuditEvent): void {
+    if (this.checked.has(event)) return;
     auditRowKey(event);
     keyPart("actor", event.actorId);
     if (event.subjectId !== undefined) keyPart("subject", event.subjectId);
     encodeRecord("audit event", event.id, event);
+    this.checked.add(event);
   }
 
   append(event: AuditEvent): Promise<void> {
-    // Everything that could make the event unstorable fails here, before it is linked into the chain.
+    // Everything that could make the event unstorable fails here, before it is linked into the chain (once: the
+    // spool checks each event before spooling it, then hands the same object on in the same call).
     this.check(event);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
