@@ -57,7 +57,7 @@ async function startStorage(): Promise<RunningAzurite> {
 
 function startServer(connectionString: string): Promise<number> {
   // Node runs the server itself (tsx as a loader, not a wrapper process), so its pid is the server's.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bot/src/index.ts")], {
+  const child = spawn(process.execPath, ["--max-semi-space-size=32", "--import", "tsx", path.join(ROOT, "bot/src/index.ts")], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     env: {
