@@ -176,8 +176,10 @@ export class LookupService {
     return { ok: true, result: { query, matches } };
   }
 
-  /** Sender check for Outlook and the Graph marker: many addresses, exact email matches only. */
-  async checkSenders(caller: Caller, addresses: string[], surface: Surface): Promise<SenderCheckResult[]> {
+  /** Sender check for Outlook and the Graph marker: many addresses, exact email matches only. Answers at once
+   * (no promise, no wait for the next turn) when nobody is found, as for nearly every sender; only a check that
+   * finds someone waits for its audit. */
+  checkSenders(caller: Caller, addresses: string[], surface: Surface): SenderCheckResult[] | Promise<SenderCheckResult[]> {
     const results: SenderCheckResult[] = [];
     const found: LookupMatch[] = [];
     for (const address of addresses) {
@@ -191,9 +193,10 @@ export class LookupService {
       results.push({ address, listed: matches.length > 0, valid: true, matches });
     }
     if (found.length === 0) return results;
-    await this.audit(caller, surface, found);
-    this.deps.logger.info("lookup.senders", { surface, checked: addresses.length, matches: found.length });
-    return results;
+    return this.audit(caller, surface, found).then(() => {
+      this.deps.logger.info("lookup.senders", { surface, checked: addresses.length, matches: found.length });
+      return results;
+    });
   }
 
   /** Whether an address belongs to a listed subject, for server-side mail marking (no caller, no view). */
