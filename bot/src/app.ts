@@ -260,7 +260,7 @@ export function createApp(deps: AppDeps): App {
   let stopping = false;
   const router = new Router({
     logger: deps.logger,
-    authenticate: (header) => deps.tokens.cached(header) ?? deps.tokens.validate(header),
+    authenticate: (header) => deps.tokens.authenticate(header),
     headers: apiHeaders(),
     fallback: deps.staticFallback ? (req, res) => deps.staticFallback!(req, res) : undefined,
     rateLimiter,

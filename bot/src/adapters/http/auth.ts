@@ -57,24 +57,26 @@ export class TokenValidator {
     this.now = options.now ?? Date.now;
   }
 
-  /** The answer for a header value this validator has already accepted and that has not expired; undefined
-   * otherwise (then call `validate`). Synchronous, so the hot path does not wait a turn for a cached token. */
-  cached(authorization: string | undefined): TokenResult | undefined {
-    if (!authorization) return undefined;
+  /** Validates an `Authorization` header value. Never throws for a bad token: returns a failure code.
+   * Synchronous for a header this validator has already accepted, so the hot path does not wait a turn for it. */
+  authenticate(authorization: string | undefined): TokenResult | Promise<TokenResult> {
+    if (!authorization) return tokenFailure("TOKEN_MISSING");
+    // The exact header text is the cache key: it is already held in memory for this request, and hashing it on
+    // every call would cost more than the lookup. Only a validated token is ever stored under it.
     const hit = this.cache.get(authorization);
-    if (!hit) return undefined;
+    if (!hit) return this.verify(authorization);
     if (hit.expMs > this.now()) return { ok: true, caller: hit.caller };
     this.cache.delete(authorization);
     return tokenFailure("TOKEN_EXPIRED");
   }
 
-  /** Validates an `Authorization` header value. Never throws for a bad token: returns a failure code. */
+  /** `authenticate`, always as a promise. */
   async validate(authorization: string | undefined): Promise<TokenResult> {
-    if (!authorization) return tokenFailure("TOKEN_MISSING");
-    // The exact header text is the cache key: it is already held in memory for this request, and hashing it on
-    // every call would cost more than the lookup. Only a validated token is ever stored under it.
-    const known = this.cached(authorization);
-    if (known) return known;
+    return this.authenticate(authorization);
+  }
+
+  /** Checks a header that is not in the cache: signature, issuer, audience, expiry, tenant and scope. */
+  private async verify(authorization: string): Promise<TokenResult> {
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
     if (!match?.[1]) return tokenFailure("TOKEN_INVALID");
     const token = match[1];
