@@ -38,18 +38,12 @@ export const CATEGORY_NAMES: Readonly<Record<IncidentCategory, string>> = {
   "premises-risk": "Premises risk",
 };
 
-/** A category said in full, where it stands alone in a sentence or on a card. */
+/** A category said in full, where it stands alone in a sentence or on a card: its name, said longer where the
+ * name alone would not be clear. */
 export const CATEGORY_LABELS: Readonly<Record<IncidentCategory, string>> = {
+  ...CATEGORY_NAMES,
   "warning-letter": "Behaviour that needs a warning letter",
-  "unreasonably-persistent-contact": "Unreasonably persistent contact",
   "ongoing-personal-circumstances": "Ongoing personal circumstances posing a risk",
-  "verbal-abuse": "Verbal abuse",
-  "verbal-threat": "Verbal threat",
-  "physical-violence-no-injury": "Physical violence without injury",
-  "physical-assault": "Physical assault",
-  "hate-incident": "Hate incident",
-  "staff-details-published": "Publishing staff details online",
-  "recording-misuse": "Misuse of recordings",
   "premises-risk": "Risk at an address (premises)",
 };
 
