@@ -9,8 +9,8 @@
 // BENCH_LISTED_PERCENT (1).
 // BENCH_PROFILE=<file.cpuprofile> writes a CPU profile of the server during its measured run (open it in Chrome
 // DevTools or VS Code) and prints where the time went, by package.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { runJob } from "./support/runJob";
 import { randomUUID } from "node:crypto";
 import { Session } from "node:inspector/promises";
 import http from "node:http";
@@ -82,17 +82,7 @@ function combine(rounds: Measured[]) {
 }
 
 function runLoad(url: string, bodies: string[], token: string | undefined, seconds: number): Promise<LoadResult> {
-  const jobFile = path.join(mkdtempSync(path.join(tmpdir(), "calm-bench-")), "job.json");
-  writeFileSync(jobFile, JSON.stringify({ url, connections: CONNECTIONS, durationSec: seconds, token, bodies }));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "support/loadgen.ts"), jobFile], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`load generator exited with ${String(code)}`));
-      resolve(JSON.parse(out.trim().split("\n").pop() ?? "{}") as LoadResult);
-    });
-  });
+  return runJob<LoadResult>("loadgen.ts", { url, connections: CONNECTIONS, durationSec: seconds, token, bodies });
 }
 
 async function seed(stores: Awaited<ReturnType<typeof createTableStores>>): Promise<void> {

@@ -15,12 +15,9 @@
 //
 // Settings: BENCH_CASES (100), BENCH_PARALLEL_CASES (2).
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { spawn } from "node:child_process";
+import { runJob } from "./support/runJob";
 import { startAzurite } from "../scripts/support/azurite";
 import { createTableStores } from "../bot/src/adapters/tables";
 import { createBotTableStores } from "../bot/src/adapters/tables/bot";
@@ -63,17 +60,7 @@ async function stubConnector(): Promise<{ url: string; posts: number; updates: n
 }
 
 function runClient(url: string, activities: string[]): Promise<Outcome[]> {
-  const jobFile = path.join(mkdtempSync(path.join(tmpdir(), "calm-bench-votes-")), "job.json");
-  writeFileSync(jobFile, JSON.stringify({ url, concurrency: CONCURRENCY, activities }));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(__dirname, "support/voteClient.ts"), jobFile], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.once("exit", (code) => {
-      if (code !== 0) return reject(new Error(`vote client exited with ${String(code)}`));
-      resolve(JSON.parse(out.trim().split("\n").pop() ?? "[]") as Outcome[]);
-    });
-  });
+  return runJob<Outcome[]>("voteClient.ts", { url, concurrency: CONCURRENCY, activities });
 }
 
 function percentile(values: number[], p: number): number {
