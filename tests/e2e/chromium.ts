@@ -24,3 +24,25 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
   });
 }
+
+/** The server and the browser a suite of browser tests shares, filled in by the hooks `chromiumSuite` adds. */
+export interface ChromiumSuite<S> {
+  readonly server: S;
+  readonly browser: Browser;
+}
+
+/** Adds the hooks every browser suite needs: the suite is skipped where Chromium is missing; otherwise one server
+ * (from `start`) and one Chromium (from `launch`) start before its tests and stop after. */
+export function chromiumSuite<S extends { stop(): Promise<unknown> }>(start: () => Promise<S>, launch: () => Promise<Browser>): ChromiumSuite<S> {
+  const suite = {} as { server: S; browser: Browser };
+  before(async function () {
+    skipWithoutChromium(this);
+    suite.server = await start();
+    suite.browser = await launch();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
+}

@@ -2,8 +2,9 @@
 // built classic commands.js) warning on recipients changed and stopping the send with a Smart Alert, the SPOC never
 // stopped, CALM down never holding mail up; and the compose pane (taskpane.html?mode=compose) accessible.
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { bars, skipWithoutChromium, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import type { BrowserContext, Page } from "playwright-core";
+import { chromiumSuite } from "../chromium";
+import { bars, launch, pageWithHost, screenshot, seriousViolations, startAddinServer } from "./harness";
 
 interface Host {
   setRecipients(field: "to" | "cc" | "bcc", list: { displayName: string; emailAddress: string }[]): Promise<void>;
@@ -16,25 +17,15 @@ const SPOC_INBOX = { displayName: "Housing SPOC", emailAddress: "housing.spoc@ca
 
 describe("Outlook add-in in Chromium: compose mode (event runtime and pane)", function () {
   this.timeout(90_000);
-  let server: AddinServer;
-  let browser: Browser;
   let context: BrowserContext;
 
-  before(async function () {
-    skipWithoutChromium(this);
-    server = await startAddinServer();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  beforeEach(async () => { context = await browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
+  const suite = chromiumSuite(() => startAddinServer(), launch);
+  beforeEach(async () => { context = await suite.browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
   afterEach(async () => { await context?.close(); });
 
   const runtime = async (compose: { from?: typeof ALEX }, persona = "Ola Officer"): Promise<Page> => {
-    const page = await pageWithHost(context, { compose, ssoToken: await server.tokenFor(persona) });
-    await page.goto(`${server.url}/addin/commands.html`);
+    const page = await pageWithHost(context, { compose, ssoToken: await suite.server.tokenFor(persona) });
+    await page.goto(`${suite.server.url}/addin/commands.html`);
     // commands.js registered its handlers with Office.actions.associate when it ran.
     await page.waitForFunction(() => !!(window as unknown as { __calmFakeOutlook?: unknown }).__calmFakeOutlook);
     return page;
@@ -75,8 +66,8 @@ describe("Outlook add-in in Chromium: compose mode (event runtime and pane)", fu
   });
 
   it("shows the compose pane with guidance, the SPOC and the send-anyway form, with no serious accessibility problems", async () => {
-    const page = await pageWithHost(context, { compose: { to: [ALEX, PAT] }, ssoToken: await server.tokenFor("Ola Officer") });
-    await page.goto(`${server.url}/addin/taskpane.html?mode=compose`);
+    const page = await pageWithHost(context, { compose: { to: [ALEX, PAT] }, ssoToken: await suite.server.tokenFor("Ola Officer") });
+    await page.goto(`${suite.server.url}/addin/taskpane.html?mode=compose`);
     await page.getByRole("heading", { name: "Contact guidance" }).waitFor();
     await page.getByRole("heading", { name: "Send anyway" }).waitFor();
     assert.match(await page.getByRole("region", { name: ALEX.emailAddress }).innerText(), /Sam Spoc/);
@@ -87,8 +78,8 @@ describe("Outlook add-in in Chromium: compose mode (event runtime and pane)", fu
   });
 
   it("gives a contractor the stop and the SPOC, but not the restriction's wording", async () => {
-    const page = await pageWithHost(context, { compose: { to: [ALEX] }, ssoToken: await server.tokenFor("Connor Contractor") });
-    await page.goto(`${server.url}/addin/taskpane.html?mode=compose`);
+    const page = await pageWithHost(context, { compose: { to: [ALEX] }, ssoToken: await suite.server.tokenFor("Connor Contractor") });
+    await page.goto(`${suite.server.url}/addin/taskpane.html?mode=compose`);
     const person = page.getByRole("region", { name: ALEX.emailAddress });
     await person.waitFor();
     const text = await person.innerText();

@@ -3,35 +3,26 @@
 // pane following the reader from message to message (pinned, ItemChanged), the API down, a malformed sender,
 // sign-in problems, and no serious or critical accessibility violations.
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { bars, skipWithoutChromium, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import type { BrowserContext, Page } from "playwright-core";
+import { chromiumSuite } from "../chromium";
+import { bars, launch, pageWithHost, screenshot, seriousViolations, startAddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   this.timeout(90_000);
-  let server: AddinServer;
-  let browser: Browser;
   let context: BrowserContext;
 
-  before(async function () {
-    skipWithoutChromium(this);
-    server = await startAddinServer();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  beforeEach(async () => { context = await browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
+  const suite = chromiumSuite(() => startAddinServer(), launch);
+  beforeEach(async () => { context = await suite.browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
   afterEach(async () => { await context?.close(); });
 
   const open = async (setup: Parameters<typeof pageWithHost>[1], query = ""): Promise<Page> => {
     const page = await pageWithHost(context, setup);
-    await page.goto(`${server.url}/addin/taskpane.html${query}`);
+    await page.goto(`${suite.server.url}/addin/taskpane.html${query}`);
     return page;
   };
 
   it("flags a listed sender with what to do, restrictions and the SPOC, and puts a bar on the message without the reason", async () => {
-    const page = await open({ select: 0, ssoToken: await server.tokenFor("Ola Officer") });
+    const page = await open({ select: 0, ssoToken: await suite.server.tokenFor("Ola Officer") });
     const card = page.getByRole("region", { name: /^Sender: On the Unreasonable Behaviours schedule — Medium risk/ });
     await card.waitFor();
     const text = await card.innerText();
@@ -47,7 +38,7 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   });
 
   it("follows the reader to the next message while pinned: not listed, but someone on Cc is; then nothing at all", async () => {
-    const page = await open({ select: 0, ssoToken: await server.tokenFor("Ola Officer") });
+    const page = await open({ select: 0, ssoToken: await suite.server.tokenFor("Ola Officer") });
     await page.getByRole("region", { name: /^Sender:/ }).waitFor();
     await page.evaluate(() => (window as unknown as { __calmFakeOutlook: { select(i: number): void } }).__calmFakeOutlook.select(1));
     await page.getByText("pat.public@example.com is not on the Unreasonable Behaviours schedule.").waitFor();
@@ -63,19 +54,19 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   });
 
   it("says plainly when the sender's address is not usable, and does not crash", async () => {
-    const page = await open({ select: 4, ssoToken: await server.tokenFor("Ola Officer") });
+    const page = await open({ select: 4, ssoToken: await suite.server.tokenFor("Ola Officer") });
     await page.getByText(/Outlook did not give a usable address for the sender \(not-an-address\)/).waitFor();
     assert.deepEqual(await bars(page), []);
   });
 
   it("copes with a very long subject line", async () => {
-    const page = await open({ select: 2, ssoToken: await server.tokenFor("Ola Officer") });
+    const page = await open({ select: 2, ssoToken: await suite.server.tokenFor("Ola Officer") });
     await page.getByRole("region", { name: /^Sender:/ }).waitFor();
     assert.deepEqual(await seriousViolations(page), []);
   });
 
   it("gives a contractor only 'take care' guidance (Dorset 7.1), and a bar to match", async () => {
-    const page = await open({ select: 0, ssoToken: await server.tokenFor("Connor Contractor") });
+    const page = await open({ select: 0, ssoToken: await suite.server.tokenFor("Connor Contractor") });
     const card = page.getByRole("region", { name: /^Sender: Take care — medium risk/ });
     await card.waitFor();
     assert.doesNotMatch(await card.innerText(), /Restrictions in force|Alex Example|CAL-0001/);
@@ -84,7 +75,7 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   });
 
   it("says what happened and what to do when CALM cannot be reached, then checks again", async () => {
-    const page = await open({ select: 0, ssoToken: await server.tokenFor("Ola Officer") });
+    const page = await open({ select: 0, ssoToken: await suite.server.tokenFor("Ola Officer") });
     await page.getByRole("region", { name: /^Sender:/ }).waitFor();
     await page.route("**/api/senders/check", (route) => route.abort("connectionrefused"));
     await page.evaluate(() => (window as unknown as { __calmFakeOutlook: { select(i: number): void } }).__calmFakeOutlook.select(1));
@@ -121,7 +112,7 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   });
 
   it("reports the email from the Report this email button (taskpane.html?mode=report), and follows a move to another email", async () => {
-    const page = await open({ select: 2, ssoToken: await server.tokenFor("Ola Officer") }, "?mode=report");
+    const page = await open({ select: 2, ssoToken: await suite.server.tokenFor("Ola Officer") }, "?mode=report");
     await page.getByRole("heading", { name: "Report this email" }).waitFor();
     await page.getByText("alex.example@example.org").waitFor();
     // The reader moves on before sending: the form is now about the email they moved to.
@@ -138,7 +129,7 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
     const done = page.getByText(/^Your reference is INC-\d{4}$/);
     await done.waitFor();
     const reference = (await done.innerText()).replace("Your reference is ", "");
-    const incident = (await server.stores.incidents.listBySubject("demo-subject-0001")).find((i) => i.reference === reference)!;
+    const incident = (await suite.server.stores.incidents.listBySubject("demo-subject-0001")).find((i) => i.reference === reference)!;
     assert.equal(incident.category, "verbal-threat");
     assert.equal(incident.hateIncident, true);
     assert.match(incident.description, /subject "RE: RE: RE: my repair, why has nobody answered/);
@@ -150,7 +141,7 @@ describe("Outlook add-in in Chromium: read mode (check sender)", function () {
   it("tells someone who opens the page outside Outlook where to go", async () => {
     const page = await context.newPage();
     await page.route("**/*", (route) => (route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort("blockedbyclient")));
-    await page.goto(`${server.url}/addin/taskpane.html`);
+    await page.goto(`${suite.server.url}/addin/taskpane.html`);
     await page.getByRole("heading", { name: "Open CALM from Outlook" }).waitFor({ timeout: 20_000 });
     assert.deepEqual(await seriousViolations(page), []);
   });

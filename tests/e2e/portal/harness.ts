@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { launchChromium } from "../chromium";
+import { chromiumSuite, launchChromium, type ChromiumSuite } from "../chromium";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import AxeBuilder from "@axe-core/playwright";
 import { createApp, type App, type AppDeps } from "../../../bot/src/app";
@@ -93,6 +93,21 @@ export async function startPortalServer(over: Partial<AppDeps> = {}, preset = "d
 
 export function launch(): Promise<Browser> {
   return launchChromium(["--lang=en-GB"]);
+}
+
+/** The server and browser hooks of a portal suite (tests/e2e/chromium.ts chromiumSuite) over the portal server;
+ * `ready` runs once it is up (e.g. seeding more demo history). */
+export function portalSuite(ready?: (server: PortalServer) => Promise<void>): ChromiumSuite<PortalServer> {
+  return chromiumSuite(async () => {
+    const server = await startPortalServer();
+    try {
+      await ready?.(server);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }, launch);
 }
 
 /** A page that may only talk to this machine. */

@@ -4,37 +4,27 @@
 // the retention purge. Every page has no serious or critical axe-core problems in the three themes.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { LETTER_TYPES } from "../../../core/src/domain";
 import { seedLifecycleHistory } from "../../../scripts/demo/lifecycleDemo";
 import { docxText } from "../../support/lifecycle";
 import { LETTER_TITLES } from "../../../tab/src/api/lifecycle";
-import { skipWithoutChromium, launch, localPage, screenshot, seriousViolations, signIn, signOut, startPortalServer, type PortalServer } from "./harness";
+import { localPage, portalSuite, screenshot, seriousViolations, signIn, signOut } from "./harness";
 
 const THEMES = ["light", "dark", "contrast"] as const;
 
 describe("Lifecycle pages in Chromium", function () {
   this.timeout(240_000);
-  let server: PortalServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const problems: string[] = [];
 
-  before(async function () {
-    skipWithoutChromium(this);
-    server = await startPortalServer();
-    const lifecycle = server.app.services.lifecycle!;
-    const notes = await seedLifecycleHistory(lifecycle, server.stores, new Date().toISOString().slice(0, 10));
+  const suite = portalSuite(async (server) => {
+    const notes = await seedLifecycleHistory(server.app.services.lifecycle!, server.stores, new Date().toISOString().slice(0, 10));
     assert.deepEqual(notes, [], "the Dorset demo history seeds in full");
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/London", acceptDownloads: true });
+    context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/London", acceptDownloads: true });
     page = await localPage(context);
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     // A refused letter (422) is an answer the page expects and shows; Chromium still logs the status.
@@ -46,7 +36,7 @@ describe("Lifecycle pages in Chromium", function () {
   });
 
   it("a new user produces each letter type for the demo people and opens it", async () => {
-    await signIn(page, server.url, "Max Manager", "#/lifecycle/letters");
+    await signIn(page, suite.server.url, "Max Manager", "#/lifecycle/letters");
     await page.getByRole("heading", { level: 1, name: "Letters" }).waitFor();
     const entryFor: Record<string, string> = { "legal-cease-and-desist": "CAL-0002", "review-outcome": "CAL-0003" };
     for (const type of LETTER_TYPES) {
@@ -74,7 +64,7 @@ describe("Lifecycle pages in Chromium", function () {
   });
 
   it("a letter missing what the policy requires is refused with the list, and goes once staff write it", async () => {
-    await signIn(page, server.url, "Max Manager", "#/lifecycle/letters");
+    await signIn(page, suite.server.url, "Max Manager", "#/lifecycle/letters");
     await page.getByRole("heading", { level: 1, name: "Letters" }).waitFor();
     const picker = page.getByLabel("Register entry");
     await picker.selectOption((await picker.locator("option", { hasText: "CAL-0003" }).getAttribute("value")));
@@ -92,7 +82,7 @@ describe("Lifecycle pages in Chromium", function () {
   });
 
   it("review decisions, appeals, the report with charts, and the scheduler with the purge", async () => {
-    await signIn(page, server.url, "Charlie Chair", "#/lifecycle/reviews");
+    await signIn(page, suite.server.url, "Charlie Chair", "#/lifecycle/reviews");
     await page.getByRole("heading", { level: 1, name: "Review decisions" }).waitFor();
     const early = page.getByLabel("Start a review early");
     await early.selectOption((await early.locator("option", { hasText: "CAL-0001" }).getAttribute("value")));
@@ -104,7 +94,7 @@ describe("Lifecycle pages in Chromium", function () {
     await page.getByText(/CAL-0001: keep in place \(extend\), approved by the Unreasonable Behaviours Panel/).waitFor();
     await signOut(page);
 
-    await signIn(page, server.url, "Abe Appeals", "#/lifecycle/appeals");
+    await signIn(page, suite.server.url, "Abe Appeals", "#/lifecycle/appeals");
     await page.getByRole("heading", { level: 1, name: "Appeals and deadlines" }).waitFor();
     await page.getByText(/within 28 working days of the notification/).waitFor();
     await page.getByRole("button", { name: "Decide the appeal on CAL-0002" }).click();
@@ -113,14 +103,14 @@ describe("Lifecycle pages in Chromium", function () {
     await page.getByText(/The appeal on CAL-0002 is decided: upheld/).waitFor();
     await signOut(page);
 
-    await signIn(page, server.url, "Ada Admin", "#/lifecycle/reports");
+    await signIn(page, suite.server.url, "Ada Admin", "#/lifecycle/reports");
     await page.getByRole("heading", { level: 1, name: "Reports" }).waitFor();
     await page.getByRole("img", { name: /^Incidents by category:/ }).waitFor();
     const download = page.waitForEvent("download");
     await page.getByRole("button", { name: "Download as a spreadsheet (.csv)" }).click();
     assert.match(readFileSync((await (await download).path()), "utf8"), /^section,item,count/);
 
-    await page.goto(`${server.url}/tab/#/lifecycle/scheduler`);
+    await page.goto(`${suite.server.url}/tab/#/lifecycle/scheduler`);
     await page.getByRole("heading", { level: 1, name: "Scheduler and retention" }).waitFor();
     await page.getByRole("button", { name: "Run now" }).click();
     await page.getByText(/piece\(s\) of work done/).waitFor();
@@ -131,10 +121,10 @@ describe("Lifecycle pages in Chromium", function () {
 
   it("has no serious or critical accessibility problems on the lifecycle pages, in the light, dark and high-contrast themes", async () => {
     const found: string[] = [];
-    await signIn(page, server.url, "Ada Admin", "#/");
+    await signIn(page, suite.server.url, "Ada Admin", "#/");
     for (const theme of THEMES) {
       for (const section of ["reviews", "appeals", "letters", "reports", "scheduler"]) {
-        await page.goto(`${server.url}/tab/?theme=${theme}#/lifecycle/${section}`);
+        await page.goto(`${suite.server.url}/tab/?theme=${theme}#/lifecycle/${section}`);
         await page.getByRole("heading", { level: 1 }).waitFor();
         await page.getByRole("table").first().waitFor();
         found.push(...(await seriousViolations(page)).map((v) => `${theme} ${section}: ${v}`));

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { skipWithoutChromium, launch, localPage, OUT, screenshot, seriousViolations, signIn, signOut, startPortalServer, type PortalServer } from "./harness";
+import type { BrowserContext, Page } from "playwright-core";
+import { localPage, OUT, portalSuite, screenshot, seriousViolations, signIn, signOut, startPortalServer } from "./harness";
 
 /** A real 1×1 PNG: the server checks the bytes against the type. */
 const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
@@ -14,23 +14,13 @@ const THEMES = ["light", "dark", "contrast"] as const;
 
 describe("Staff portal in Chromium", function () {
   this.timeout(240_000);
-  let server: PortalServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const problems: string[] = [];
 
-  before(async function () {
-    skipWithoutChromium(this);
-    server = await startPortalServer();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = portalSuite();
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/London" });
+    context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/London" });
     page = await localPage(context);
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
@@ -41,9 +31,9 @@ describe("Staff portal in Chromium", function () {
   });
 
   const api = async (persona: string, method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${url}`, {
+    const res = await fetch(`${suite.server.url}${url}`, {
       method,
-      headers: { authorization: `Bearer ${await server.tokenFor(persona)}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
+      headers: { authorization: `Bearer ${await suite.server.tokenFor(persona)}`, "content-type": "application/json", "idempotency-key": crypto.randomUUID() },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -51,7 +41,7 @@ describe("Staff portal in Chromium", function () {
 
   it("sign in, report an incident with an attachment, find it in the register, open the case, record a decision, see the audit entry", async () => {
     // 1. Sign in as a fictional persona and report.
-    await signIn(page, server.url, "Max Manager", "#/report");
+    await signIn(page, suite.server.url, "Max Manager", "#/report");
     await page.getByRole("heading", { level: 1, name: "Report an incident" }).waitFor();
     await page.getByLabel("Full name").fill("Morgan Newcase");
     await page.getByLabel("Email address (optional)").fill("morgan.newcase@example.org");
@@ -77,7 +67,7 @@ describe("Staff portal in Chromium", function () {
     await screenshot(page, "flow-2-report-sent");
 
     // The evidence is on the incident, stored as the bytes sent.
-    const incident = (await server.stores.incidents.listBySubject((await findSubjectId("Morgan Newcase"))!))[0]!;
+    const incident = (await suite.server.stores.incidents.listBySubject((await findSubjectId("Morgan Newcase"))!))[0]!;
     assert.equal(incident.reference, incidentRef);
     assert.equal(incident.evidence.length, 1);
     assert.equal(incident.evidence[0]!.contentType, "image/png");
@@ -111,7 +101,7 @@ describe("Staff portal in Chromium", function () {
       assert.equal(res.status, 200, JSON.stringify(res.json));
     }
     await signOut(page);
-    await signIn(page, server.url, "Charlie Chair", `#/cases/${caseId}`);
+    await signIn(page, suite.server.url, "Charlie Chair", `#/cases/${caseId}`);
     await page.getByRole("heading", { level: 1, name: /^Case CASE-\d+$/ }).waitFor();
     assert.match(await page.locator("main").innerText(), /3 of 6 voted/);
     await page.getByRole("radio", { name: "Add to the register at medium risk" }).check();
@@ -130,7 +120,7 @@ describe("Staff portal in Chromium", function () {
 
     // 5. The register administrator sees the decision in the audit trail.
     await signOut(page);
-    await signIn(page, server.url, "Ada Admin", "#/audit");
+    await signIn(page, suite.server.url, "Ada Admin", "#/audit");
     await page.getByLabel("Register reference").fill(entryRef);
     await page.getByRole("button", { name: "Show the audit trail" }).click();
     await page.getByRole("heading", { level: 2, name: `Audit trail for ${entryRef}` }).waitFor();
@@ -142,14 +132,14 @@ describe("Staff portal in Chromium", function () {
     await screenshot(page, "flow-8-audit");
 
     // And the entry is in the register, in the one shape.
-    await page.goto(`${server.url}/tab/#/subjects/${incident.subjectId}`);
+    await page.goto(`${suite.server.url}/tab/#/subjects/${incident.subjectId}`);
     await page.getByRole("heading", { level: 1, name: "Morgan Newcase" }).waitFor();
     assert.match(await page.locator("main").innerText(), new RegExp(`On the Unreasonable Behaviours schedule — Medium risk\\s*\\(${entryRef}\\)`));
     await screenshot(page, "flow-9-listed");
   });
 
   async function findSubjectId(name: string): Promise<string | undefined> {
-    for await (const s of server.stores.subjects.list()) if (s.displayName === name) return s.id;
+    for await (const s of suite.server.stores.subjects.list()) if (s.displayName === name) return s.id;
     return undefined;
   }
 
@@ -182,7 +172,7 @@ describe("Staff portal in Chromium", function () {
     const found: string[] = [];
     for (const theme of THEMES) {
       // The sign-in page first, in this theme.
-      await page.goto(`${server.url}/tab/?theme=${theme}#/`);
+      await page.goto(`${suite.server.url}/tab/?theme=${theme}#/`);
       await page.getByRole("heading", { level: 1, name: "Sign in to CALM" }).waitFor();
       found.push(...(await seriousViolations(page, { onlyColour: theme !== "light" })).map((v) => `${theme} sign-in: ${v}`));
       await screenshot(page, `page-${theme}-sign-in`);
@@ -190,10 +180,10 @@ describe("Staff portal in Chromium", function () {
       for (const v of visits) {
         if (v.persona !== current) {
           if (current) await signOut(page);
-          await signIn(page, server.url, v.persona);
+          await signIn(page, suite.server.url, v.persona);
           current = v.persona;
         }
-        await page.goto(`${server.url}/tab/?theme=${theme}${v.hash}`);
+        await page.goto(`${suite.server.url}/tab/?theme=${theme}${v.hash}`);
         const heading = page.getByRole("heading", { level: 1 });
         if (v.ready) await page.getByRole("heading", { level: 1, name: v.ready }).waitFor();
         else await heading.waitFor();
@@ -207,9 +197,9 @@ describe("Staff portal in Chromium", function () {
   });
 
   it("works from the keyboard: skip link, sortable headers, and error links that move focus", async () => {
-    await signIn(page, server.url, "Max Manager");
+    await signIn(page, suite.server.url, "Max Manager");
     // A fresh visit: the first Tab reaches the skip link.
-    await page.goto(`${server.url}/tab/?fresh=1#/register`);
+    await page.goto(`${suite.server.url}/tab/?fresh=1#/register`);
     await page.getByRole("table", { name: "Register entries" }).waitFor();
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Skip to main content");
@@ -231,7 +221,7 @@ describe("Staff portal in Chromium", function () {
     await screenshot(page, "keyboard-register-sorted-filtered");
 
     // A report sent empty lists what to fix; each item moves focus to its field.
-    await page.goto(`${server.url}/tab/#/report`);
+    await page.goto(`${suite.server.url}/tab/#/report`);
     await page.getByRole("heading", { level: 1, name: "Report an incident" }).waitFor();
     await page.getByRole("button", { name: "Send report" }).focus();
     await page.keyboard.press("Enter");
@@ -247,13 +237,13 @@ describe("Staff portal in Chromium", function () {
   });
 
   it("asks for sign-in first, offers only the fictional personas, and signs out", async () => {
-    await page.goto(`${server.url}/tab/#/register`);
+    await page.goto(`${suite.server.url}/tab/#/register`);
     await page.getByRole("heading", { level: 1, name: "Sign in to CALM" }).waitFor();
     assert.equal(await page.getByRole("radio", { name: /^Ola Officer/ }).count(), 1);
     assert.ok((await page.getByRole("radio").count()) >= 9);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("link", { name: "Choose who to sign in as" }).waitFor();
-    await signIn(page, server.url, "Cllr Carys Councillor", "#/register");
+    await signIn(page, suite.server.url, "Cllr Carys Councillor", "#/register");
     // A councillor sees the register at summary (Dorset 7.1), and no pages for work they do not do.
     const nav = await page.getByRole("navigation", { name: "Portal pages" }).innerText();
     assert.doesNotMatch(nav, /Access to the register|Audit trail|Panel workspace/);
@@ -299,7 +289,7 @@ describe("Staff portal in Chromium", function () {
   });
 
   it("gives and revokes access to the register from the page", async () => {
-    await signIn(page, server.url, "Ada Admin", "#/access");
+    await signIn(page, suite.server.url, "Ada Admin", "#/access");
     await page.getByRole("heading", { level: 1, name: "Access to the register" }).waitFor();
     await page.getByLabel("Name of the person or group").fill("home");
     await page.getByRole("button", { name: "Find" }).click();

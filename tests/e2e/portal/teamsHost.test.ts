@@ -3,9 +3,9 @@
 // tab's settings). It proves the Teams path of tab/src/teams.ts: single sign-on instead of the persona picker, a
 // second token when the first has expired, Teams' theme followed live, and a channel tab saved with its page.
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import type { BrowserContext, Frame, Page } from "playwright-core";
 import { PERSONAS, personaClaims } from "../../../bot/src/adapters/http/devSignIn";
-import { skipWithoutChromium, launch, screenshot, seriousViolations, startPortalServer, type PortalServer } from "./harness";
+import { portalSuite, screenshot, seriousViolations } from "./harness";
 
 /** The stand-in host. Tokens are handed out in order, the last one repeatedly. */
 function hostPage(tokens: string[], options: { path: string; frameContext: "content" | "settings"; theme: string }): string {
@@ -35,22 +35,12 @@ function hostPage(tokens: string[], options: { path: string; frameContext: "cont
 
 describe("Staff portal inside Teams (stand-in host)", function () {
   this.timeout(120_000);
-  let server: PortalServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
-  before(async function () {
-    skipWithoutChromium(this);
-    server = await startPortalServer();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = portalSuite();
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+    context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
     page = await context.newPage();
   });
   afterEach(() => context?.close());
@@ -58,7 +48,7 @@ describe("Staff portal inside Teams (stand-in host)", function () {
   const persona = (name: string) => PERSONAS.find((p) => p.displayName === name)!;
 
   async function openHost(tokens: string[], options: { path: string; frameContext: "content" | "settings"; theme: string }): Promise<Frame> {
-    const hostUrl = `${server.url}/stand-in-teams.html`;
+    const hostUrl = `${suite.server.url}/stand-in-teams.html`;
     await page.route("**/*", async (route) => {
       const url = route.request().url();
       if (url === hostUrl) return route.fulfill({ status: 200, contentType: "text/html", body: hostPage(tokens, options) });
@@ -71,7 +61,7 @@ describe("Staff portal inside Teams (stand-in host)", function () {
   }
 
   it("signs in with Teams single sign-on, never showing the persona picker, and follows Teams' theme", async () => {
-    const token = await server.issuer.mint(personaClaims(persona("Max Manager")));
+    const token = await suite.server.issuer.mint(personaClaims(persona("Max Manager")));
     const tab = await openHost([token], { path: "/tab/#/register", frameContext: "content", theme: "dark" });
     await tab.getByRole("heading", { level: 1, name: "Register" }).waitFor();
     await tab.getByText("Signed in as Max Manager").waitFor();
@@ -92,8 +82,8 @@ describe("Staff portal inside Teams (stand-in host)", function () {
   });
 
   it("asks Teams again when the server says the token has expired", async () => {
-    const expired = await server.issuer.mint(personaClaims(persona("Ada Admin")), { expiresInSec: -600 });
-    const fresh = await server.issuer.mint(personaClaims(persona("Ada Admin")));
+    const expired = await suite.server.issuer.mint(personaClaims(persona("Ada Admin")), { expiresInSec: -600 });
+    const fresh = await suite.server.issuer.mint(personaClaims(persona("Ada Admin")));
     const tab = await openHost([expired, fresh], { path: "/tab/#/access", frameContext: "content", theme: "default" });
     await tab.getByRole("heading", { level: 1, name: "Access to the register" }).waitFor();
     await tab.getByText("Signed in as Ada Admin").waitFor();
