@@ -28,6 +28,13 @@ export interface LetterRequirements {
   source?: string;
 }
 
+/** A letter type as the letter form shows it (the `types` of GET /api/lifecycle/letters): its requirements and
+ * the policy's note on it. The server builds it and the tab reads it, from this one definition. */
+export type LetterTypeSummary = Pick<LetterRequirements, "defined" | "required" | "ifRelevant" | "equalityQuestionnaire" | "sender" | "source"> & {
+  type: LetterType;
+  note?: string;
+};
+
 const labelled = (parts: readonly LetterPart[]) => parts.map((part) => ({ part, label: LETTER_PART_LABELS[part] }));
 
 /** Everything the letter needs: parts, whether an Equality and Diversity questionnaire goes with it (Dorset

@@ -7,8 +7,9 @@ import type { PurgeCounts, PurgePlan } from "../../../bot/src/services/lifecycle
 import type { SchedulerStatus } from "../../../bot/src/services/lifecycle/scheduler";
 import type { AppealRecord, JobResult, LetterRecord, SchedulerRunRecord } from "../../../bot/src/ports/lifecycle";
 import type { LetterType } from "../../../core/src/domain";
+import type { LetterTypeSummary } from "../../../core/src/rules/letters";
 
-export type { AppealRecord, JobResult, LetterRecord, PurgeCounts, PurgePlan, QuarterlyReport, ReviewEvidenceView, ReviewListItem };
+export type { AppealRecord, JobResult, LetterRecord, LetterTypeSummary, PurgeCounts, PurgePlan, QuarterlyReport, ReviewEvidenceView, ReviewListItem };
 
 export interface ReviewList {
   today: string;
@@ -20,17 +21,6 @@ export interface AppealList {
   today: string;
   policy: { route: "appeal" | "complaints-process"; window: string | null; from: string | null; decidedBy: string[]; decisionDeadline: string | null; independentDecider: boolean; ombudsman: boolean; sources: string[] };
   appeals: AppealRecord[];
-}
-
-export interface LetterTypeSummary {
-  type: LetterType;
-  defined: boolean;
-  required: { part: string; label: string }[];
-  ifRelevant: { part: string; label: string }[];
-  equalityQuestionnaire: boolean;
-  sender: string | null;
-  source?: string;
-  note?: string;
 }
 
 export interface SchedulerView extends SchedulerStatus {

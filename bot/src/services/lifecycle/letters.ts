@@ -9,7 +9,7 @@ import { LETTER_PART_LABELS, type LetterPart } from "../../../../core/src/policy
 import { describePeriod } from "../../../../core/src/calendar/dates";
 import { formatDate, riskLabel } from "../../../../core/src/present/entryCard";
 import { appealDeadline, nextReviewDate } from "../../../../core/src/rules/dates";
-import { letterRequirements, missingParts } from "../../../../core/src/rules/letters";
+import { letterRequirements, missingParts, type LetterTypeSummary } from "../../../../core/src/rules/letters";
 import { reviewApprover, tellingForReview } from "../../../../core/src/rules/lifecycle";
 import { nextWarningStep } from "../../../../core/src/rules/warnings";
 import { sourceOf } from "../../../../core/src/policy/sources";
@@ -287,7 +287,7 @@ export class LetterService {
 
   /** Each letter type under the policy: what it must contain, whether the questionnaire goes with it, and whether
    * it can tell the customer of removal. For the letter form. */
-  typesSummary(): { type: LetterType; defined: boolean; required: { part: string; label: string }[]; ifRelevant: { part: string; label: string }[]; equalityQuestionnaire: boolean; sender: string | null; source?: string; note?: string }[] {
+  typesSummary(): LetterTypeSummary[] {
     const profile = this.ctx.profile;
     return LETTER_TYPES.map((type) => {
       const r = letterRequirements(profile, type);
