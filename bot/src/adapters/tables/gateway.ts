@@ -79,15 +79,26 @@ export type TableConnection = {
 export function tableGateways(options: TableConnection): { prefix: string; gateway: (name: string) => TableGateway } {
   const prefix = options.tablePrefix ?? "calm";
   if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
-  const insecure = options.allowInsecureConnection ?? ("connectionString" in options ? /TableEndpoint=http:|DefaultEndpointsProtocol=http;/i.test(options.connectionString) : options.tableEndpoint.startsWith("http://"));
-  const opts = clientOptions(options.retry, insecure);
+  const endpoint = "connectionString" in options ? endpointOf(options.connectionString) : options.tableEndpoint;
+  const opts = clientOptions(options.retry, options.allowInsecureConnection ?? endpoint.startsWith("http://"));
   return {
     prefix,
     gateway: (name) =>
-      new TableGateway("connectionString" in options
-        ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
-        : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts)),
+      new TableGateway(
+        "connectionString" in options
+          ? TableClient.fromConnectionString(options.connectionString, `${prefix}${name}`, opts)
+          : new TableClient(options.tableEndpoint, `${prefix}${name}`, options.credential, opts),
+        { operationTimeoutMs: options.retry?.operationTimeoutMs },
+      ),
   };
+}
+
+/** The table endpoint a connection string names: its TableEndpoint, else just the scheme its protocol implies. */
+function endpointOf(connectionString: string): string {
+  const explicit = /(?:^|;)\s*TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
+  if (explicit) return explicit.trim();
+  const protocol = /(?:^|;)\s*DefaultEndpointsProtocol=([^;]+)/i.exec(connectionString)?.[1]?.trim().toLowerCase();
+  return protocol === "http" ? "http://" : "https://";
 }
 
 export class TableGateway {

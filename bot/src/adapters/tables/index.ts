@@ -1,12 +1,11 @@
 // Azure Table Storage stores (Azurite locally): the production implementation of the store ports.
 // Tables, keys, concurrency and the change feed are described in docs/storage.md.
-import { TableClient } from "@azure/data-tables";
 import type { Stores } from "../../ports/stores";
 import { TableAuditStore } from "./audit";
 import { TableCaseStore } from "./cases";
 import { TableChangeFeed, type ChangeFeedOptions } from "./changeFeed";
 import type { TokenCredential } from "@azure/identity";
-import { clientOptions, TableGateway, type RetryOptions } from "./gateway";
+import { tableGateways, type RetryOptions, type TableGateway } from "./gateway";
 import { TableIncidentStore } from "./incidents";
 import { TableReferenceCounter } from "./references";
 import { TableRegisterStore } from "./register";
@@ -72,12 +71,6 @@ export interface TableStores extends Stores {
   tableNames: Record<TableRole, string>;
 }
 
-function validatePrefix(prefix: string): void {
-  if (!/^[A-Za-z][A-Za-z0-9]{0,39}$/.test(prefix)) {
-    throw new TypeError(`Table prefix "${prefix}" is not valid: use up to 40 letters and digits, starting with a letter.`);
-  }
-}
-
 function hashKeyBuffer(key: string | Buffer): Buffer {
   const buffer = typeof key === "string" ? Buffer.from(key, "utf8") : key;
   if (buffer.length < 16) {
@@ -89,23 +82,12 @@ function hashKeyBuffer(key: string | Buffer): Buffer {
 /** Builds the table stores and (by default) creates any missing table. Fails with StoreUnavailableError
  * if the storage account cannot be reached. */
 export async function createTableStores(options: TableStoresOptions): Promise<TableStores> {
-  const prefix = options.tablePrefix ?? "calm";
-  validatePrefix(prefix);
+  const { prefix, gateway } = tableGateways(options);
   const hashKey = hashKeyBuffer(options.identifierHashKey);
-  const endpoint = "connectionString" in options ? endpointOf(options.connectionString) : options.tableEndpoint;
-  const insecure = options.allowInsecureConnection ?? endpoint.startsWith("http://");
-  const clientOpts = clientOptions(options.retry, insecure);
   const tableNames = Object.fromEntries(
     Object.entries(TABLE_NAMES).map(([role, name]) => [role, `${prefix}${name}`]),
   ) as Record<TableRole, string>;
-  const gateway = (role: TableRole): TableGateway => {
-    const name = tableNames[role];
-    const client = "connectionString" in options
-      ? TableClient.fromConnectionString(options.connectionString, name, clientOpts)
-      : new TableClient(options.tableEndpoint, name, options.credential, clientOpts);
-    return new TableGateway(client, { operationTimeoutMs: options.retry?.operationTimeoutMs });
-  };
-  const g = Object.fromEntries(Object.keys(TABLE_NAMES).map((role) => [role, gateway(role as TableRole)])) as Record<TableRole, TableGateway>;
+  const g = Object.fromEntries(Object.entries(TABLE_NAMES).map(([role, name]) => [role, gateway(name)])) as Record<TableRole, TableGateway>;
   if (options.createTables ?? true) {
     await Promise.all(Object.values(g).map((t) => t.ensureTable()));
   }
@@ -120,12 +102,4 @@ export async function createTableStores(options: TableStoresOptions): Promise<Ta
     changeFeed,
     tableNames,
   };
-}
-
-/** The table endpoint named in a connection string (only to tell http from https). */
-function endpointOf(connectionString: string): string {
-  const explicit = /(?:^|;)\s*TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
-  if (explicit) return explicit.trim();
-  const protocol = /(?:^|;)\s*DefaultEndpointsProtocol=([^;]+)/i.exec(connectionString)?.[1]?.trim().toLowerCase();
-  return protocol === "http" ? "http://" : "https://";
 }
