@@ -70,11 +70,11 @@ const envSchema = z
     /** Set by App Service on each instance: names the instance in the scheduler's leases. */
     WEBSITE_INSTANCE_ID: z.string().max(200).optional(),
     CALM_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-    // Which audit hash chain this instance appends to (docs/security.md "Audit chain"): one shared chain, or one
-    // per App Service instance (WEBSITE_INSTANCE_ID) so instances never contend for the chain's head.
     // The audit spool (docs/security.md "Audit spool"): a folder on storage that outlives the process; each
     // instance uses its own subfolder (WEBSITE_INSTANCE_ID). Unset: audited requests wait for Table Storage.
     CALM_AUDIT_SPOOL_DIR: z.string().min(1).max(500).optional(),
+    // Which audit hash chain this instance appends to (docs/security.md "Audit chain"): one shared chain, or one
+    // per App Service instance (WEBSITE_INSTANCE_ID) so instances never contend for the chain's head.
     CALM_AUDIT_CHAIN: z.string().regex(/^(per-instance|[A-Za-z0-9._-]{1,40})$/, { message: "must be per-instance, or a chain id of 1-40 letters, digits, dots, dashes or underscores" }).default("main"),
   })
   .superRefine((env, ctx) => {
@@ -209,6 +209,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const clientId = e.AAD_APP_CLIENT_ID ?? LOCAL_APP_CLIENT_ID;
   const audiences = [clientId, ...(e.AAD_APP_ID_URI ? [e.AAD_APP_ID_URI] : [`api://${clientId}`])];
   const authority = e.AAD_AUTHORITY_HOST.replace(/\/+$/, "");
+  // This instance's name, safe in a chain id and a folder name: the per-instance audit chain and spool folder.
+  const instance = (e.WEBSITE_INSTANCE_ID ?? "local").replace(/[^A-Za-z0-9]/g, "").slice(0, 32) || "local";
 
   let storage: Config["storage"];
   if (e.STORAGE_TABLE_ENDPOINT) {
@@ -255,7 +257,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     lifecycle: { schedulerEnabled: e.CALM_SCHEDULER === "on", schedulerIntervalMs: e.CALM_SCHEDULER_INTERVAL_MS, instanceId: e.WEBSITE_INSTANCE_ID },
     logLevel: e.CALM_LOG_LEVEL,
     appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
-    auditSpoolDir: e.CALM_AUDIT_SPOOL_DIR ? path.join(path.resolve(e.CALM_AUDIT_SPOOL_DIR), (e.WEBSITE_INSTANCE_ID ?? "local").replace(/[^A-Za-z0-9]/g, "").slice(0, 32) || "local") : undefined,
-    auditChainId: e.CALM_AUDIT_CHAIN === "per-instance" ? `i-${(e.WEBSITE_INSTANCE_ID ?? "local").replace(/[^A-Za-z0-9]/g, "").slice(0, 32) || "local"}` : e.CALM_AUDIT_CHAIN,
+    auditSpoolDir: e.CALM_AUDIT_SPOOL_DIR ? path.join(path.resolve(e.CALM_AUDIT_SPOOL_DIR), instance) : undefined,
+    auditChainId: e.CALM_AUDIT_CHAIN === "per-instance" ? `i-${instance}` : e.CALM_AUDIT_CHAIN,
   };
 }
