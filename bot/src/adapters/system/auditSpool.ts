@@ -135,7 +135,7 @@ export class SpooledAuditStore implements AuditStore {
     this.unshipped++;
     this.markDirty(segment);
     // Storage gets it at once (the store batches); the caller does not wait for storage.
-    this.track(this.settle(this.inner.append(event), event, segment));
+    this.track(this.ship(event, segment).then((stored) => { if (!stored) this.scheduleRetry(); }));
     return Promise.resolve();
   }
 
@@ -242,22 +242,22 @@ export class SpooledAuditStore implements AuditStore {
 
   // ---- shipping to storage ----
 
-  private async settle(stored: Promise<void>, event: AuditEvent, segment: Segment | undefined): Promise<void> {
+  /** Hands one event to storage: true once it is there (counted shipped, its segment perhaps retired); false when
+   * storage refused or was away, and the event is held for the next retry (it is safe in its segment meanwhile).
+   * The store's append starts at once, in the caller's turn. */
+  private async ship(event: AuditEvent, segment: Segment | undefined): Promise<boolean> {
     try {
-      await stored;
-      this.shipped(segment);
+      await this.inner.append(event);
     } catch {
-      // Storage refused or was away: try again later. The event is safe in the segment meanwhile.
       this.retries.set(event.id, { event, segment });
-      this.scheduleRetry();
+      return false;
     }
-  }
-
-  private shipped(segment: Segment | undefined): void {
     this.unshipped--;
-    if (!segment) return;
-    segment.pending--;
-    this.retireIfDone(segment);
+    if (segment) {
+      segment.pending--;
+      this.retireIfDone(segment);
+    }
+    return true;
   }
 
   private scheduleRetry(): void {
@@ -267,18 +267,8 @@ export class SpooledAuditStore implements AuditStore {
       const batch = [...this.retries.values()];
       this.retries.clear();
       this.options.logger.warn("audit.spool.retrying", { events: batch.length });
-      let failed = false;
-      const attempts = batch.map(async ({ event, segment }) => {
-        try {
-          await this.inner.append(event);
-          this.shipped(segment);
-        } catch {
-          failed = true;
-          this.retries.set(event.id, { event, segment });
-        }
-      });
-      this.track(Promise.all(attempts).then(() => {
-        this.retryDelay = failed ? Math.min(this.retryDelay * 2, 60_000) : this.options.retryMs ?? 2000;
+      this.track(Promise.all(batch.map(({ event, segment }) => this.ship(event, segment))).then((stored) => {
+        this.retryDelay = stored.includes(false) ? Math.min(this.retryDelay * 2, 60_000) : this.options.retryMs ?? 2000;
         if (this.retries.size > 0) this.scheduleRetry();
       }));
     }, this.retryDelay);
@@ -308,12 +298,8 @@ export class SpooledAuditStore implements AuditStore {
       const events = readSegment(path.join(this.options.dir, name), (line) => this.options.logger.warn("audit.spool.unreadable_line", { segment: name, line }));
       this.options.logger.info("audit.spool.replay", { segment: name, events: events.length });
       this.unshipped += events.length;
-      const results = await Promise.allSettled(events.map((e) => this.inner.append(e)));
-      let failed = 0;
-      results.forEach((r, i) => {
-        if (r.status === "fulfilled") this.unshipped--;
-        else { failed++; this.retries.set(events[i]!.id, { event: events[i]!, segment: undefined }); }
-      });
+      const stored = await Promise.all(events.map((e) => this.ship(e, undefined)));
+      const failed = stored.filter((ok) => !ok).length;
       if (failed > 0) {
         // Their events are held for retry in memory; the segment stays until a later process finds it done.
         this.options.logger.warn("audit.spool.replay_incomplete", { segment: name, failed });
