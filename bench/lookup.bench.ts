@@ -9,7 +9,7 @@
 // BENCH_LISTED_PERCENT (1).
 // BENCH_PROFILE=<file.cpuprofile> writes a CPU profile of the server during its measured run (open it in Chrome
 // DevTools or VS Code) and prints where the time went, by package.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { runJob } from "./support/runJob";
 import { randomUUID } from "node:crypto";
 import { Session } from "node:inspector/promises";
@@ -115,11 +115,12 @@ function bodiesFor(count: number): string[] {
 
 async function main(): Promise<void> {
   const azurite = await startAzurite({ inMemory: true });
+  const spoolDir = mkdtempSync(path.join(tmpdir(), "calm-bench-spool-"));
   try {
     const tables = await createTableStores({ connectionString: azurite.connectionString, tablePrefix: `bench${Date.now() % 100000}`, identifierHashKey: "bench-identifier-hash-key", ...SPOOLED_AUDIT_BATCHING });
     const logger = createLogger("warn");
     // The production set-up (CALM_AUDIT_SPOOL_DIR): an audited answer waits for the local disk, storage gets batches.
-    const spool = await SpooledAuditStore.open(tables.audit, { dir: mkdtempSync(path.join(tmpdir(), "calm-bench-spool-")), logger });
+    const spool = await SpooledAuditStore.open(tables.audit, { dir: spoolDir, logger });
     const stores = { ...tables, audit: spool };
     const t0 = Date.now();
     await seed(tables);
@@ -229,6 +230,7 @@ async function main(): Promise<void> {
     process.stdout.write(`bench lookup: ratio=${ratio.toFixed(2)} p99_ms=${ours.p99} (target ratio>=0.8, p99<=10)\n`);
   } finally {
     await azurite.stop();
+    rmSync(spoolDir, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 // Starts Azurite (npm `azurite`) as a child process on ports the OS picks, for `npm start` and the tests.
 // Tables and blobs are served; the queue service is started by Azurite too but unused.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stopChild } from "./processes";
@@ -11,7 +11,7 @@ export const AZURITE_ACCOUNT = "devstoreaccount1";
 export const AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 export interface AzuriteOptions {
-  /** Folder for its data. Default: a new temporary folder. */
+  /** Folder for its data. Default: a new temporary folder, removed again when Azurite stops. */
   location?: string;
   /** Keep nothing on disk (fast; for tests). */
   inMemory?: boolean;
@@ -43,6 +43,7 @@ export function azuriteConnectionString(tablePort: number, blobPort: number): st
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const location = options.location ?? mkdtempSync(path.join(tmpdir(), "calm-azurite-"));
   mkdirSync(location, { recursive: true });
+  const removeOwnFolder = () => { if (options.location === undefined) rmSync(location, { recursive: true, force: true }); };
   const main = require.resolve("azurite/dist/src/azurite.js");
   const args = [
     main,
@@ -80,6 +81,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     child.stderr?.on("data", (c: Buffer) => { out += c.toString(); });
     child.once("exit", (code) => {
       clearTimeout(timer);
+      removeOwnFolder();
       reject(new Error(`Azurite exited with code ${String(code)} before it was ready. Output: ${out.slice(-500)}`));
     });
   });
@@ -93,6 +95,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     connectionString: azuriteConnectionString(ports.table, ports.blob),
     location,
     process: child,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      removeOwnFolder();
+    },
   };
 }

@@ -3,7 +3,7 @@
 // It runs offline: no browser is opened (TEAMSAPPTESTER_BROWSER=none), telemetry is off, its log goes to a temporary
 // folder, and it serves its own web client from the installed package.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stopChild } from "./processes";
@@ -65,6 +65,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     child.stdout?.on("data", check);
     child.once("exit", (code) => {
       clearTimeout(timer);
+      rmSync(logDir, { recursive: true, force: true });
       reject(new Error(`The Agents Playground exited with code ${String(code)} before it was ready. Output: ${out.slice(-800)}`));
     });
   });
@@ -73,7 +74,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
     port,
     process: child,
     output: () => out,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      rmSync(logDir, { recursive: true, force: true });
+    },
   };
 }
 

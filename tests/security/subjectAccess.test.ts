@@ -3,7 +3,7 @@
 // through `calm sar export`, itself audited; nothing about anyone else; no file name can climb out of its folder.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import AdmZip from "adm-zip";
@@ -206,14 +206,21 @@ describe("security: subject access export", function () {
       seeded = await seedPerson(stores, blobs);
       env = { ...process.env, CALM_ENV: "local", STORAGE_CONNECTION_STRING: azurite.connectionString, STORAGE_TABLE_PREFIX: prefix, CALM_IDENTIFIER_HASH_KEY: "sar-cli-identifier-hash-key" };
     });
+    const folders: string[] = [];
+    const folder = (prefix: string) => {
+      const dir = mkdtempSync(path.join(tmpdir(), prefix));
+      folders.push(dir);
+      return dir;
+    };
     after(async () => {
       await azurite?.stop();
+      for (const dir of folders) rmSync(dir, { recursive: true, force: true });
     });
 
     const calm = (args: string[], cwd: string) => spawnSync(process.execPath, [path.join(ROOT, "bin/calm.js"), ...args], { cwd, env, encoding: "utf8", timeout: 60_000 });
 
     it("writes the archive where asked, audited as the person running it", async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "calm-sar-"));
+      const dir = folder("calm-sar-");
       const run = calm(["sar", "export", "07700 900777", "--out", "request-42.zip", "--by", "dpo.jones"], dir);
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /Wrote .*request-42\.zip: \d+ files/);
@@ -224,7 +231,7 @@ describe("security: subject access export", function () {
     });
 
     it("refuses a name alone, and explains a missing storage setting", () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "calm-sar-"));
+      const dir = folder("calm-sar-");
       const byName = calm(["sar", "export", "Sally Subjectaccess"], dir);
       assert.equal(byName.status, 1);
       assert.match(byName.stderr, /A name is not enough/);
@@ -234,7 +241,7 @@ describe("security: subject access export", function () {
     });
 
     it("`calm audit verify` exits 0 on an intact log, and 1 naming the event after one is tampered with", async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "calm-verify-"));
+      const dir = folder("calm-verify-");
       const ok = calm(["audit", "verify"], dir);
       assert.equal(ok.status, 0, ok.stdout + ok.stderr);
       assert.match(ok.stdout, /Audit log intact\./);

@@ -1,7 +1,7 @@
 // Storage that misbehaves on purpose, for the fault suites: Azurite that can be killed and brought back on the
 // same ports with the same data folder, and a TCP proxy in front of it that can slow every byte down or stop
 // answering altogether.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -39,9 +39,11 @@ export class KillableAzurite {
     await this.start();
   }
 
+  /** Stops it for good: its data folder goes too. */
   async stop(): Promise<void> {
     await this.running?.stop();
     this.running = undefined;
+    rmSync(this.location, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,7 @@
 // waits for the local disk only, the chain in Table Storage gets the events in batches, and nothing is lost
 // when the process dies between the two.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -40,11 +40,19 @@ describe("audit spool: durable on local disk first, in storage in batches (Azuri
   this.timeout(60_000);
   let azurite: RunningAzurite;
   before(async () => { azurite = await startAzurite({ inMemory: true }); });
-  after(async () => { await azurite?.stop(); });
+  const folders: string[] = [];
+  after(async () => {
+    await azurite?.stop();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
 
   const open = (prefix: string, batching = true): Promise<TableStores> =>
     createTableStores({ connectionString: azurite.connectionString, tablePrefix: prefix, identifierHashKey: HASH_KEY, ...(batching ? SPOOLED_AUDIT_BATCHING : {}) });
-  const dir = () => mkdtempSync(path.join(tmpdir(), "calm-spool-test-"));
+  const dir = () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "calm-spool-test-"));
+    folders.push(folder);
+    return folder;
+  };
 
   it("answers once the event is on disk, and the chain in storage has every event once, listed by subject and actor", async () => {
     const prefix = freshPrefix();
