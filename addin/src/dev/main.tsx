@@ -62,6 +62,14 @@ function Host({ fake }: { fake: FakeOutlook }) {
   const draft = fake.mode === "compose" ? fake.draft : undefined;
 
   useEffect(() => { fake.select(0); }, [fake]);
+  // While the Smart Alert is open, the page behind it is inert, not only hidden from screen readers (which the
+  // dialog does by itself a moment after it opens): nothing behind a modal dialog can take focus.
+  useEffect(() => {
+    const root = document.getElementById("root");
+    if (!root) return;
+    root.inert = !!alert;
+    return () => { root.inert = false; };
+  }, [alert]);
 
   return (
     <div className={styles.page}>
