@@ -432,6 +432,13 @@ export function storeContract(name: string, h: StoreContractHarness): void {
         await assert.rejects(stores.audit.listByActor("officer-a", 0), TypeError);
       });
 
+      it("refuses an audit event over 32 KiB with StoreLimitError and chains nothing", async () => {
+        const e = anAuditEvent({ what: Array.from({ length: 400 }, (_, i) => `reference-${i}-${"x".repeat(80)}`) });
+        await assert.rejects(stores.audit.append(e), (err: unknown) => err instanceof StoreLimitError && /at most 32 KiB/.test(err.message));
+        assert.deepEqual(await stores.audit.listBySubject(e.subjectId!), []);
+        assert.equal((await stores.audit.verify()).events, 0);
+      });
+
       it("appending the same event again (a retry) does not duplicate it", async () => {
         const e = anAuditEvent();
         await stores.audit.append(e);

@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { TableClient } from "@azure/data-tables";
 import { createTableStores, type TableStores } from "../../bot/src/adapters/tables";
-import { listingBucket } from "../../bot/src/adapters/tables/audit";
 import { auditEventHash } from "../../bot/src/adapters/tables/auditChain";
 import type { AuditEvent } from "../../core/src/domain";
 import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
@@ -90,17 +89,16 @@ describe("security: the audit log is a tamper-evident hash chain (Azurite)", fun
   it("notices a listing copy that was edited, deleted or forged, and repairs only what the chain can restore", async () => {
     const { stores, table, events, subjectId } = await fresh();
     const copies: Record<string, unknown>[] = [];
-    // The subject's copies: a row-key range in its listing bucket (docs/storage.md "Audit").
-    const partition = `s|${listingBucket(subjectId)}`;
-    for await (const r of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${partition}'` } })) {
-      if (String(r.rowKey).startsWith(`${subjectId}|`)) copies.push(r);
+    // The subject's copies: a row-key range in the chain's partition (docs/storage.md "Audit").
+    for await (const r of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq 'c|main'` } })) {
+      if (String(r.rowKey).startsWith(`s|${subjectId}|`)) copies.push(r);
     }
     const edited = copies.find((r) => r.id === events[2]!.id)!;
     await table.updateEntity({ ...strip(edited), partitionKey: edited.partitionKey as string, rowKey: edited.rowKey as string, action: "view" }, "Replace");
     const deleted = copies.find((r) => r.id === events[9]!.id)!;
     await table.deleteEntity(deleted.partitionKey as string, deleted.rowKey as string);
     const forgedId = randomUUID();
-    await table.createEntity({ ...strip(edited), partitionKey: edited.partitionKey as string, rowKey: `${subjectId}|0000000000000001|${forgedId}`, id: forgedId, seq__j: "999" });
+    await table.createEntity({ ...strip(edited), partitionKey: edited.partitionKey as string, rowKey: `s|${subjectId}|0000000000000001|${forgedId}`, id: forgedId, seq__j: "999" });
 
     const check = await stores.audit.verify();
     const byKind = (k: string) => check.problems.filter((p) => p.kind === k).map((p) => p.eventId);

@@ -3,7 +3,7 @@
 // instance, so appends never race here; the chain logic is the shared auditChain.ts.
 import type { AuditEvent } from "../../../../core/src/domain";
 import type { AuditStore, AuditVerification } from "../../ports/stores";
-import { assertChainId, chainEvent, GENESIS_HASH, verifyAuditChains, type AuditChainSource, type ChainedAuditEvent } from "../tables/auditChain";
+import { assertAuditEventSize, assertChainId, chainEvent, GENESIS_HASH, verifyAuditChains, type AuditChainSource, type ChainedAuditEvent } from "../tables/auditChain";
 import { encodeRecord } from "../tables/codec";
 import { assertLimit, auditRowKey, keyPart } from "../tables/keys";
 import { MemoryRecords } from "./records";
@@ -29,12 +29,13 @@ export class MemoryAuditStore implements AuditStore {
     auditRowKey(event);
     keyPart("actor", event.actorId);
     if (event.subjectId !== undefined) keyPart("subject", event.subjectId);
+    assertAuditEventSize(event);
     encodeRecord("audit event", event.id, event);
     const idKey = `${this.chainId}|${event.id}`;
     const existing = this.ids.get(idKey);
     let linked: ChainedAuditEvent;
     if (existing !== undefined) {
-      // A retry: the event is chained already; make sure its listing copies exist, as the table store does.
+      // A retry: the event is chained already, with its listing copies.
       linked = this.chained.read(seqKey(this.chainId, existing)) as ChainedAuditEvent;
       delete (linked as { etag?: string }).etag;
     } else {

@@ -7,15 +7,15 @@
 //                     microseconds, no thread hop): from here on it survives this process dying;
 //                  3. the append resolves; the file is flushed to the disk itself (fdatasync) within
 //                     `syncEveryMs` in the background, so a crash of the whole machine loses at most that;
-//                  4. in the background the store chains it and writes its listing copies (batched by the
-//                     store's linger); a segment is deleted once every event in it is fully written.
+//                  4. in the background the store chains it with its listing copies (batched by the store's
+//                     linger); a segment is deleted once every event in it is in storage.
 //   open()         replays the segments a previous process left (crash, kill, deploy): every event in them is
 //                  appended to the store again, which is a no-op for those already there (appends are
 //                  idempotent by event id), then the segments are deleted.
 //
 // What it protects against: the process dying at any point after an append resolved loses nothing. What it
-// does not: the instance's disk being lost before the events reached storage (at most the store's linger,
-// about a second). Point CALM_AUDIT_SPOOL_DIR at storage that outlives the process (App Service: under /home).
+// does not: the instance's disk being lost before the events reached storage (at most the store's linger and
+// one transaction, well under a second). Point CALM_AUDIT_SPOOL_DIR at storage that outlives the process (App Service: under /home).
 // One process per folder: a lock file, touched every few seconds, holds the folder while the process lives.
 import { close, closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
@@ -50,7 +50,7 @@ export type SpoolableAuditStore = AuditStore & {
   /** Throws for an event the store could never keep (the same checks its append makes), so nothing
    * unstorable is ever spooled. */
   check(event: AuditEvent): void;
-  /** Writes everything waiting (events and listing copies) now. */
+  /** Writes everything waiting now, without lingering (for a quick close). */
   flush?(): Promise<void>;
 };
 
@@ -72,9 +72,9 @@ interface Segment {
 const fdatasyncAsync = promisify(fdatasync);
 const closeAsync = promisify(close);
 
-/** How the table audit store batches behind a spool: nobody waits for it, so it gathers a quarter of a second
- * of events per chain transaction and a second of listing copies per bucket transaction. */
-export const SPOOLED_AUDIT_BATCHING = { auditLingerMs: 250, auditListingLingerMs: 1000 } as const;
+/** How the table audit store batches behind a spool: nobody waits for it, so it gathers up to a quarter of a
+ * second of events (or a full batch) per chain transaction. */
+export const SPOOLED_AUDIT_BATCHING = { auditLingerMs: 250 } as const;
 
 const SEGMENT = /^spool-(\d{13})-(\d{6})\.jsonl$/;
 
@@ -275,17 +275,12 @@ export class SpooledAuditStore implements AuditStore {
     this.retryTimer.unref();
   }
 
-  /** A closed segment whose events are all in storage (chain and listings) is deleted. */
+  /** A closed segment whose events are all in storage (an append resolves once its event is chained with its
+   * listing copies) is deleted. */
   private retireIfDone(segment: Segment): void {
     if (!segment.fdClosed || segment.pending > 0 || segment.retiring) return;
     segment.retiring = true;
-    this.track((async () => {
-      // The store may still be writing listing copies of these events: let it finish before the log goes.
-      await this.inner.flush?.();
-      this.remove(segment.name);
-    })().catch(() => {
-      // Keep the segment; the next process replays it (replaying is harmless).
-    }));
+    this.remove(segment.name);
   }
 
   private remove(name: string): void {
@@ -306,12 +301,11 @@ export class SpooledAuditStore implements AuditStore {
         this.scheduleRetry();
         continue;
       }
-      await this.inner.flush?.();
       this.remove(name);
     }
   }
 
-  /** Waits for the work in flight (storage writes, retries, retiring segments) until it is done or `deadline`. */
+  /** Waits for the work in flight (storage writes, retries) until it is done or `deadline`. */
   private async settleInFlight(deadline: number): Promise<void> {
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);

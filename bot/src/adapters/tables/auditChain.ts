@@ -8,6 +8,7 @@
 // chain, seq and id (never by anything personal).
 import { createHash } from "node:crypto";
 import type { AuditEvent } from "../../../../core/src/domain";
+import { StoreLimitError } from "../../ports/errors";
 import type { AuditChainProblem, AuditVerification } from "../../ports/stores";
 
 export type ChainedAuditEvent = AuditEvent & { chainId: string; seq: number; prevHash: string; hash: string };
@@ -15,6 +16,18 @@ export type ChainedAuditEvent = AuditEvent & { chainId: string; seq: number; pre
 export const GENESIS_HASH = "0".repeat(64);
 /** Most problems listed in a verification; the count is always complete. */
 export const MAX_LISTED_PROBLEMS = 100;
+
+/** Largest audit event kept, as JSON. The table store writes up to 33 events in one transaction, three rows each,
+ * and a transaction may carry at most 4 MiB; real events (references, not content) are a few hundred bytes. */
+export const MAX_AUDIT_EVENT_BYTES = 32 * 1024;
+
+/** Throws StoreLimitError for an audit event over MAX_AUDIT_EVENT_BYTES (both audit stores, before anything is written). */
+export function assertAuditEventSize(event: AuditEvent): void {
+  const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
+  if (bytes > MAX_AUDIT_EVENT_BYTES) {
+    throw new StoreLimitError("audit event", event.id.slice(0, 40), `about ${Math.ceil(bytes / 1024)} KiB; at most ${MAX_AUDIT_EVENT_BYTES / 1024} KiB`);
+  }
+}
 
 /** A chain id goes into keys: letters, digits, `.`, `_` and `-`, 1-40 characters. */
 export function assertChainId(chainId: string): void {

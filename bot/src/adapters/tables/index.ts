@@ -50,7 +50,6 @@ interface CommonOptions {
   auditChainId?: string;
   /** Batching of audit writes (TableAuditOptions): worth raising only behind the audit spool. */
   auditLingerMs?: number;
-  auditListingLingerMs?: number;
 }
 
 export type TableStoresOptions = CommonOptions &
@@ -97,7 +96,7 @@ export async function createTableStores(options: TableStoresOptions): Promise<Ta
     register: new TableRegisterStore(g.register, changeFeed),
     incidents: new TableIncidentStore(g.incidents, g.incidentsBySubject),
     cases: new TableCaseStore(g.cases, g.casesByStatus),
-    audit: new TableAuditStore(g.audit, { chainId: options.auditChainId, lingerMs: options.auditLingerMs, listingLingerMs: options.auditListingLingerMs }),
+    audit: new TableAuditStore(g.audit, { chainId: options.auditChainId, lingerMs: options.auditLingerMs }),
     references: new TableReferenceCounter(g.counters),
     changeFeed,
     tableNames,
