@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { createTableStores, type TableStores } from "../../../bot/src/adapters/tables";
+import { createTableStores, TableAuditStore, type TableStores } from "../../../bot/src/adapters/tables";
+import { tableGateways } from "../../../bot/src/adapters/tables/gateway";
 import { SPOOLED_AUDIT_BATCHING, SpooledAuditStore, type SpoolableAuditStore } from "../../../bot/src/adapters/system/auditSpool";
 import { StoreUnavailableError } from "../../../bot/src/ports/errors";
 import type { AuditEvent } from "../../../core/src/domain";
@@ -153,6 +154,63 @@ describe("audit spool: durable on local disk first, in storage in batches (Azuri
     writeFileSync(path.join(folder, "lock"), "4242 another-instance"); // as if another process held it, and keeps touching it
     await assert.rejects(SpooledAuditStore.open(tables.audit, { dir: folder, logger: capturingLogger(), lockStaleMs: 300 }), /in use by another CALM process/);
     await holder.close();
+  });
+});
+
+describe("audit store: batching behind the spool (Azurite)", function () {
+  this.timeout(60_000);
+  let azurite: RunningAzurite;
+  before(async () => { azurite = await startAzurite({ inMemory: true }); });
+  after(async () => { await azurite?.stop(); });
+
+  /** A table audit store that lingers `lingerMs`, and a count of the transactions it sends. */
+  async function lingeringStore(lingerMs: number): Promise<{ store: TableAuditStore; transactions: () => number }> {
+    const gateway = tableGateways({ connectionString: azurite.connectionString, tablePrefix: freshPrefix() }).gateway("Audit");
+    await gateway.ensureTable();
+    let transactions = 0;
+    const send = gateway.transaction.bind(gateway);
+    gateway.transaction = (actions, ctx) => { transactions += 1; return send(actions, ctx); };
+    return { store: new TableAuditStore(gateway, { lingerMs }), transactions: () => transactions };
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("under a steady trickle, each chain transaction carries a linger's worth of events, not one round trip's", async () => {
+    const { store, transactions } = await lingeringStore(200);
+    const appends: Promise<void>[] = [];
+    for (let i = 0; i < 60; i++) {
+      appends.push(store.append(anAuditEvent({ at: new Date(Date.UTC(2026, 10, 2, 9, 0, 0, i)).toISOString() })));
+      await pause(10);
+    }
+    await Promise.all(appends);
+    // About 600 ms of events at 200 ms a batch: 3-5 transactions. Leaving as soon as the one in flight is done
+    // would send one per round trip (dozens, each with an event or two).
+    assert.ok(transactions() <= 8, `${transactions()} transactions for 60 events`);
+    const check = await store.verify();
+    assert.equal(check.events, 60);
+    assert.ok(check.intact, JSON.stringify(check.problems));
+  });
+
+  it("a listing in the middle of a stream of appends answers with what came before it, without waiting for the stream to end", async () => {
+    const { store } = await lingeringStore(100);
+    let streaming = true;
+    const stream = (async () => {
+      const appends: Promise<void>[] = [];
+      for (let i = 0; i < 600 && streaming; i++) {
+        appends.push(store.append(anAuditEvent({ actorId: "busy-officer", at: new Date(Date.UTC(2026, 10, 2, 9, 0, 0, i)).toISOString() })));
+        await pause(5);
+      }
+      await Promise.all(appends);
+    })();
+    await pause(200);
+    const marker = anAuditEvent({ subjectId: randomUUID() });
+    void store.append(marker);
+    const started = Date.now();
+    const listed = await store.listBySubject(marker.subjectId!);
+    const waited = Date.now() - started;
+    streaming = false;
+    await stream;
+    assert.deepEqual(listed.map((e) => e.id), [marker.id]);
+    assert.ok(waited < 2000, `the listing waited ${waited} ms`);
   });
 });
 
