@@ -29,8 +29,9 @@ import type { StoreErrorContext } from "./errors";
 import { MAX_TRANSACTION_ACTIONS, transactionOf, type Row, type TableGateway } from "./gateway";
 import { assertLimit, auditRowKey, keyPart, prefixEnd } from "./keys";
 
-/** Events per chain transaction: up to 3 rows each (the event and its two copies) plus the head, within 100 actions. */
-const MAX_BATCH = 33;
+/** Events per chain transaction: up to 3 rows each (the event and its two copies) plus the head, within the
+ * transaction limit (33). */
+const MAX_BATCH = Math.floor((MAX_TRANSACTION_ACTIONS - 1) / 3);
 /** Attempts at extending the chain while other instances keep winning; each round one of them wins. */
 const MAX_ATTEMPTS = 50;
 const CHAINS_PARTITION = "chains";
@@ -279,7 +280,7 @@ export class TableAuditStore implements AuditStore {
   private async list(prefix: string, limit: number | undefined, ctx: StoreErrorContext): Promise<AuditEvent[]> {
     assertLimit(limit);
     // This instance's own events first: with a linger, they may still be waiting to be written.
-    if (this.queue.length > 0 || this.flushing) await this.flush();
+    await this.flush();
     const filter = (chainId: string) => odata`PartitionKey eq ${chainPartition(chainId)} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`;
     const perChain = await Promise.all((await this.chainIds(ctx)).map((chainId) => this.table.first(filter(chainId), limit, ctx)));
     // Within a chain the row keys are already newest first; across chains, merge on the same key.
@@ -291,7 +292,9 @@ export class TableAuditStore implements AuditStore {
     const ctx = this.ctx("verify", "all");
     await this.flush();
     const table = this.table;
-    const chainIds = () => this.chainIds(ctx);
+    // Read once: the verifier walks the chains, then every chain's listing copies.
+    const ids = this.chainIds(ctx);
+    const chainIds = () => ids;
     const source: AuditChainSource = {
       chainIds,
       async head(chainId) {
@@ -331,12 +334,7 @@ export class TableAuditStore implements AuditStore {
         }
       : undefined;
     const result = await verifyAuditChains(source, new Date().toISOString(), repair);
-    for (const rows of restore.values()) {
-      for (let i = 0; i < rows.length; i += MAX_TRANSACTION_ACTIONS) {
-        const chunk = rows.slice(i, i + MAX_TRANSACTION_ACTIONS);
-        await table.transaction(transactionOf((t) => { for (const row of chunk) t.upsertEntity(row, "Replace"); }), ctx);
-      }
-    }
+    for (const rows of restore.values()) await table.upsertAll(rows, ctx);
     return result;
   }
 }

@@ -186,6 +186,15 @@ export class TableGateway {
     }
   }
 
+  /** Upserts rows of one partition in transactions of up to 100, each all or nothing (for rows where writing one
+   * again changes nothing, so a retry after a partial failure converges). */
+  async upsertAll(rows: Row[], ctx: StoreErrorContext): Promise<void> {
+    for (let i = 0; i < rows.length; i += MAX_TRANSACTION_ACTIONS) {
+      const chunk = rows.slice(i, i + MAX_TRANSACTION_ACTIONS);
+      await this.transaction(transactionOf((t) => { for (const row of chunk) t.upsertEntity(row, "Replace"); }), ctx);
+    }
+  }
+
   /** Rows matching an OData filter (build it with the `odata` template only), page by page, in key order. */
   async *query(filter: string, ctx: StoreErrorContext, select?: string[], pageSize = PAGE_SIZE): AsyncIterable<StoredRow> {
     let continuationToken: string | undefined;

@@ -173,10 +173,7 @@ export class TableSubjectStore implements SubjectStore {
       }), ctx);
       return etag;
     }
-    for (let i = 0; i < added.length; i += MAX_TRANSACTION_ACTIONS) {
-      const chunk = added.slice(i, i + MAX_TRANSACTION_ACTIONS);
-      await this.table.transaction(transactionOf((t) => { for (const row of chunk) t.upsertEntity(row, "Replace"); }), ctx);
-    }
+    await this.table.upsertAll(added, ctx);
     const first = removed.slice(0, MAX_TRANSACTION_ACTIONS - 1);
     const [etag] = await this.table.transaction(transactionOf((t) => {
       subjectAction(t);
