@@ -14,6 +14,7 @@
 //    guarantees was not carried out; after a dropped connection, 5xx or unreadable answer its outcome is
 //    unknown, so the caller is told (GRAPH_OUTCOME_UNKNOWN) and re-reads before trying again.
 import { GraphError, type GraphErrorCode } from "../../ports/graph";
+import { parseRetryAfter } from "../http/retryAfter";
 
 export type GraphMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -115,14 +116,6 @@ type Outcome =
   | { kind: "retry"; code: GraphErrorCode; status?: number; retryAfterMs?: number; pauseMailbox: boolean }
   | { kind: "unknown"; code: GraphErrorCode; status?: number; retryAfterMs?: number }
   | { kind: "fatal"; error: GraphError };
-
-function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 export class GraphScheduler {
   private readonly rate: number;

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { UserAssertion } from "../../ports/directory";
 import { UserMailError, type MailDetails, type MailItemRef, type UserMailReader } from "../../ports/userMail";
+import { parseRetryAfter } from "../http/retryAfter";
 import { OboError, type OboTokenFunction } from "./obo";
 
 export const MAIL_SCOPES = {
@@ -34,9 +35,10 @@ const detailsShape = z.object({
   body: z.object({ contentType: z.string().nullish(), content: z.string().nullish() }).nullish(),
 });
 
+/** Graph's Retry-After in whole seconds, at most an hour; undefined when it asks for no wait. */
 function retryAfter(res: Response): number | undefined {
-  const value = Number(res.headers.get("retry-after"));
-  return Number.isFinite(value) && value > 0 ? Math.min(value, 3600) : undefined;
+  const ms = parseRetryAfter(res.headers.get("retry-after"), Date.now());
+  return ms !== undefined && ms > 0 ? Math.min(Math.ceil(ms / 1000), 3600) : undefined;
 }
 
 export class GraphUserMail implements UserMailReader {

@@ -13,6 +13,7 @@ import type { Case } from "../../../../core/src/domain";
 import type { Clock, Logger } from "../../ports/system";
 import type { Casework } from "../../services/casework";
 import type { CalmActions } from "./actions";
+import { parseRetryAfter } from "../http/retryAfter";
 import { cardAttachment } from "./cardMessage";
 import type { UserIds } from "./userIds";
 
@@ -36,11 +37,7 @@ function statusOf(error: unknown): number | undefined {
 function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: { get?(name: string): string | undefined | null } } } | undefined)?.response?.headers;
   const value = typeof headers?.get === "function" ? headers.get("retry-after") : undefined;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  return value ? parseRetryAfter(value, Date.now()) : undefined;
 }
 
 /** Runs `send`, retrying on 429 Too Many Requests and 503 with the service's Retry-After or backoff. */
