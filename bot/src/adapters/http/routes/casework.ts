@@ -1,4 +1,4 @@
-// Helpers shared by the incident and case routes (issue 3): the idempotency key, the surface, and turning a
+// Helpers shared by the routes (issue 3): the idempotency key, the surface, the caller's own token, and turning a
 // service's expected failure into problem details.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Surface } from "../../../../../core/src/domain";
@@ -20,6 +20,11 @@ export function idempotencyKey(headers: IncomingHttpHeaders): string {
 export function surfaceOf(headers: IncomingHttpHeaders): Surface {
   const s = headers["x-calm-surface"];
   return s === "tab" ? "tab" : s === "addin" ? "addin" : "api";
+}
+
+/** The caller's own bearer token, for Graph on their behalf (on-behalf-of): the router has already validated it. */
+export function bearer(headers: { authorization?: string }): { token: string } {
+  return { token: (headers.authorization ?? "").replace(/^Bearer\s+/i, "") };
 }
 
 /** The casework services, or 503 when the server was built without a policy profile. */

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Casework } from "../../../services/casework";
 import { INCIDENT_LIMITS, EVIDENCE_TYPES } from "../../../services/incidents";
 import { defineRoute, type Route } from "../router";
-import { idempotencyKey, need, problem, surfaceOf } from "./casework";
+import { bearer, idempotencyKey, need, problem, surfaceOf } from "./casework";
 
 const t = (max: number) => z.string({ message: "must be text" }).max(max, { message: `must be at most ${max} characters` });
 const list = (max: number, item = t(500)) => z.array(item).max(max, { message: `must list at most ${max}` });
@@ -58,10 +58,6 @@ const mailboxEmailBody = z.object({
     .regex(/^[^\s@"<>,;]+@[^\s@"<>,;]+\.[^\s@"<>,;]+$/, { message: "must be the shared mailbox's email address" })
     .optional(),
 }).strict();
-
-function bearer(headers: { authorization?: string }): { token: string } {
-  return { token: (headers.authorization ?? "").replace(/^Bearer\s+/i, "") };
-}
 
 export function incidentRoutes(casework: Casework | undefined): Route[] {
   return [

@@ -7,6 +7,7 @@ import { INCIDENT_CATEGORIES, RESTRICTION_KINDS, RISK_LEVELS } from "../../../..
 import type { AccessGrantService } from "../../../services/portal/grants";
 import { REVIEW_FILTERS, ROW_STATUSES, type PortalResult, type PortalService } from "../../../services/portal/portal";
 import { defineRoute, HttpError, type Route } from "../router";
+import { bearer } from "./casework";
 
 const STATUS_FOR = { "not-found": 404, invalid: 400, forbidden: 403, conflict: 409, unavailable: 503 } as const;
 
@@ -77,10 +78,6 @@ const explainBody = z.object({
   notified: isoDate.optional(),
   appealReceived: isoDate.optional(),
 }).strict();
-
-function bearer(headers: { authorization?: string }): { token: string } {
-  return { token: (headers.authorization ?? "").replace(/^Bearer\s+/i, "") };
-}
 
 export function portalRoutes(portal: PortalService, grants: AccessGrantService): Route[] {
   return [
