@@ -42,8 +42,6 @@ export interface Evidence {
   bytes: Uint8Array;
   contentType: "message/rfc822" | "text/plain";
   fileName: string;
-  /** "eml": the original message. "text": headers and text only. */
-  kind: "eml" | "text";
 }
 
 /** What was attached: the whole email from Outlook ("eml") or copied by CALM from the mailbox ("mailbox-eml"); its
@@ -70,7 +68,7 @@ function evidenceName(message: ReadMessage, ext: "eml" | "txt"): string {
 /** The whole message as Outlook gives it (Mailbox 1.14); undefined where this Outlook cannot. */
 export async function outlookEml(message: ReadMessage): Promise<Evidence | undefined> {
   const eml = await messageAsEml().catch(() => undefined);
-  return eml ? { bytes: base64ToBytes(eml), contentType: "message/rfc822", fileName: evidenceName(message, "eml"), kind: "eml" } : undefined;
+  return eml ? { bytes: base64ToBytes(eml), contentType: "message/rfc822", fileName: evidenceName(message, "eml") } : undefined;
 }
 
 /** The message's internet headers (Mailbox 1.8; made up from what Outlook shows before that) and its text. */
@@ -90,12 +88,7 @@ export async function outlookText(message: ReadMessage): Promise<Evidence> {
     "",
     text,
   ];
-  return { bytes: new TextEncoder().encode(lines.join("\r\n")), contentType: "text/plain", fileName: evidenceName(message, "txt"), kind: "text" };
-}
-
-/** The original message as evidence from Outlook alone: EML where it can give it, otherwise headers and text. */
-export async function collectEvidence(message: ReadMessage): Promise<Evidence> {
-  return (await outlookEml(message)) ?? outlookText(message);
+  return { bytes: new TextEncoder().encode(lines.join("\r\n")), contentType: "text/plain", fileName: evidenceName(message, "txt") };
 }
 
 /** What the pane tells the reporter about the evidence attached. */

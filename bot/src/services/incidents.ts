@@ -649,7 +649,7 @@ function mailFailure(error: UserMailError): Failure {
     ok: false,
     code: error.code,
     status,
-    message: error.code === "MAIL_TOO_LARGE" ? `The email is larger than ${INCIDENT_LIMITS.evidenceBytes / 1024 / 1024} MB, even without its attachments. Save the parts that matter as a PDF and upload that.` : error.message,
+    message: error.message,
     ...(status === 503 ? { retryAfterSeconds: error.retryAfterSeconds ?? 30 } : {}),
   };
 }
