@@ -20,7 +20,6 @@ export function registerName(profile: PolicyProfile): string {
   return profile.register.name ?? DEFAULT_REGISTER_NAME;
 }
 
-
 const ROLE_WORDS: Record<Role, string> = {
   officer: "Staff",
   manager: "Managers",

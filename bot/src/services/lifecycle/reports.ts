@@ -40,7 +40,6 @@ export interface QuarterlyReport {
   decisions: { count: number; medianDays: number | null; meanDays: number | null; longestDays: number | null };
 }
 
-
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-/g, " ");
 
 /** The quarter a date falls in: 1 January, 1 April, 1 July or 1 October. */

@@ -43,7 +43,6 @@ import { RegisterIndex, type IndexedSubject } from "./registerIndex";
 import { BUILT_IN_SOURCES, sortTimeline, type CaseWithVotes, type TimelineItem, type TimelineSource } from "./timeline";
 import {
   auditActionWords,
-  CHANNEL_WORDS,
   IMMEDIATE_ACTION_WORDS,
   OUTCOME_WORDS,
   RESTRICTION_WORDS,
@@ -51,7 +50,7 @@ import {
   STATUS_WORDS,
   SURFACE_WORDS,
 } from "./words";
-import { CATEGORY_NAMES } from "../../../../core/src/present/outcomes";
+import { CATEGORY_NAMES, CHANNEL_LABELS } from "../../../../core/src/present/outcomes";
 
 export type PortalFailureKind = "not-found" | "invalid" | "forbidden" | "conflict" | "unavailable";
 
@@ -845,7 +844,7 @@ export class PortalService {
       choices: {
         riskLevels: RISK_LEVELS.map((id) => ({ id, label: riskLabel(id) })),
         categories: INCIDENT_CATEGORIES.filter((c) => c !== "premises-risk" || !profile || profile.premises.enabled).map((id) => ({ id, label: CATEGORY_NAMES[id] })),
-        channels: CONTACT_CHANNELS.map((id) => ({ id, label: CHANNEL_WORDS[id] })),
+        channels: CONTACT_CHANNELS.map((id) => ({ id, label: CHANNEL_LABELS[id] })),
         immediateActions: IMMEDIATE_ACTIONS.map((id) => ({ id, label: IMMEDIATE_ACTION_WORDS[id] })),
         outcomes: Object.entries(OUTCOME_WORDS).map(([id, label]) => ({ id, label })),
         statuses: (["active", "pending-ratification", "under-review", "removed", "not-listed"] as const).map((id) => ({ id, label: STATUS_WORDS[id] })),

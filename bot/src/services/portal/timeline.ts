@@ -7,8 +7,8 @@
 import type { Case, Caller, Incident, IsoDate, RegisterEntry, Subject, Vote } from "../../../../core/src/domain";
 import { formatDate, riskLabel } from "../../../../core/src/present/entryCard";
 import type { RecordedContact } from "../../ports/portal";
-import { CHANNEL_WORDS, IMMEDIATE_ACTION_WORDS, OUTCOME_WORDS, outcomeShort } from "./words";
-import { CATEGORY_NAMES } from "../../../../core/src/present/outcomes";
+import { IMMEDIATE_ACTION_WORDS, OUTCOME_WORDS, outcomeShort } from "./words";
+import { CATEGORY_NAMES, CHANNEL_LABELS } from "../../../../core/src/present/outcomes";
 
 export const TIMELINE_KINDS = [
   "incident",
@@ -72,7 +72,7 @@ const incidents: TimelineSource = {
   items: ({ incidents: list }) =>
     list.map((i) => {
       const detail = [
-        `${CHANNEL_WORDS[i.channel]}, ${i.serviceArea}, at ${i.location}.`,
+        `${CHANNEL_LABELS[i.channel]}, ${i.serviceArea}, at ${i.location}.`,
         i.description,
         `Reported by ${i.reporter.displayName}.`,
       ];

@@ -2,7 +2,6 @@
 // the tab with the form choices, so a page and a timeline never word the same thing two ways.
 import type {
   AuditAction,
-  ContactChannel,
   DecisionOutcome,
   EntryStatus,
   ImmediateAction,
@@ -10,17 +9,6 @@ import type {
   Role,
   Surface,
 } from "../../../../core/src/domain";
-
-
-export const CHANNEL_WORDS: Record<ContactChannel, string> = {
-  phone: "Phone",
-  email: "Email",
-  "face-to-face": "Face to face",
-  letter: "Letter",
-  "online-form": "Online form",
-  "social-media": "Social media",
-  "home-visit": "Home visit",
-};
 
 export const IMMEDIATE_ACTION_WORDS: Record<ImmediateAction, string> = {
   none: "No action at the time",
