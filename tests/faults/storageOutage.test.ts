@@ -9,6 +9,7 @@ import { normaliseEmail } from "../../core/src/normalise";
 import type { Incident, RegisterEntry, Subject } from "../../core/src/domain";
 import { fullEntry, fullIncident, fullSubject } from "../support/storeFixtures";
 import { startTestApp, type TestApp } from "../support/testApp";
+import { eventually } from "../support/waiting";
 import { KillableAzurite } from "./support/storage";
 
 const HASH_KEY = "faults-identifier-hash-key";
@@ -24,16 +25,6 @@ async function settle(work: Promise<unknown>): Promise<Outcome> {
   } catch (error) {
     return { ok: false, error };
   }
-}
-
-/** Polls until `check` passes or `ms` runs out. */
-async function eventually(ms: number, check: () => Promise<boolean>): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return true;
-    await sleep(100);
-  }
-  return false;
 }
 
 describe("faults: storage killed in the middle of writes", function () {

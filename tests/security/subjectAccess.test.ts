@@ -3,8 +3,7 @@
 // through `calm sar export`, itself audited; nothing about anyone else; no file name can climb out of its folder.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import AdmZip from "adm-zip";
 import { TableClient } from "@azure/data-tables";
@@ -18,6 +17,7 @@ import type { Stores } from "../../bot/src/ports/stores";
 import { safeFileName } from "../../bot/src/services/subjectAccess";
 import type { AuditEvent } from "../../core/src/domain";
 import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
+import { temporaryFolders } from "../support/waiting";
 import { aVote, fullCase, fullEntry, fullIncident, fullSubject } from "../support/storeFixtures";
 import { startTestApp, type TestApp } from "../support/testApp";
 
@@ -206,21 +206,16 @@ describe("security: subject access export", function () {
       seeded = await seedPerson(stores, blobs);
       env = { ...process.env, CALM_ENV: "local", STORAGE_CONNECTION_STRING: azurite.connectionString, STORAGE_TABLE_PREFIX: prefix, CALM_IDENTIFIER_HASH_KEY: "sar-cli-identifier-hash-key" };
     });
-    const folders: string[] = [];
-    const folder = (prefix: string) => {
-      const dir = mkdtempSync(path.join(tmpdir(), prefix));
-      folders.push(dir);
-      return dir;
-    };
+    const folders = temporaryFolders();
     after(async () => {
       await azurite?.stop();
-      for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+      folders.removeAll();
     });
 
     const calm = (args: string[], cwd: string) => spawnSync(process.execPath, [path.join(ROOT, "bin/calm.js"), ...args], { cwd, env, encoding: "utf8", timeout: 60_000 });
 
     it("writes the archive where asked, audited as the person running it", async () => {
-      const dir = folder("calm-sar-");
+      const dir = folders.make("calm-sar-");
       const run = calm(["sar", "export", "07700 900777", "--out", "request-42.zip", "--by", "dpo.jones"], dir);
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /Wrote .*request-42\.zip: \d+ files/);
@@ -231,7 +226,7 @@ describe("security: subject access export", function () {
     });
 
     it("refuses a name alone, and explains a missing storage setting", () => {
-      const dir = folder("calm-sar-");
+      const dir = folders.make("calm-sar-");
       const byName = calm(["sar", "export", "Sally Subjectaccess"], dir);
       assert.equal(byName.status, 1);
       assert.match(byName.stderr, /A name is not enough/);
@@ -241,7 +236,7 @@ describe("security: subject access export", function () {
     });
 
     it("`calm audit verify` exits 0 on an intact log, and 1 naming the event after one is tampered with", async () => {
-      const dir = folder("calm-verify-");
+      const dir = folders.make("calm-verify-");
       const ok = calm(["audit", "verify"], dir);
       assert.equal(ok.status, 0, ok.stdout + ok.stderr);
       assert.match(ok.stdout, /Audit log intact\./);

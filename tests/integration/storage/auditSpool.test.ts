@@ -2,8 +2,7 @@
 // waits for the local disk only, the chain in Table Storage gets the events in batches, and nothing is lost
 // when the process dies between the two.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { createTableStores, TableAuditStore, type TableStores } from "../../../bot/src/adapters/tables";
@@ -13,15 +12,17 @@ import { StoreUnavailableError } from "../../../bot/src/ports/errors";
 import type { AuditEvent } from "../../../core/src/domain";
 import { startAzurite, type RunningAzurite } from "../../../scripts/support/azurite";
 import { anAuditEvent, freshPrefix } from "../../support/storeFixtures";
+import { eventually, temporaryFolders } from "../../support/waiting";
+import { createLogger } from "../../../bot/src/adapters/system/logger";
 import type { Logger } from "../../../bot/src/ports/system";
 import { loadConfig } from "../../../bot/src/config";
 
 const HASH_KEY = "audit-spool-test-identifier-key";
 
+/** The real logger, keeping what it writes. */
 function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  const log = (level: string) => (event: string, fields?: Record<string, unknown>) => { lines.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`); };
-  return { lines, debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") } as Logger & { lines: string[] };
+  return Object.assign(createLogger("info", (line) => lines.push(line)), { lines });
 }
 
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".jsonl"));
@@ -41,19 +42,15 @@ describe("audit spool: durable on local disk first, in storage in batches (Azuri
   this.timeout(60_000);
   let azurite: RunningAzurite;
   before(async () => { azurite = await startAzurite({ inMemory: true }); });
-  const folders: string[] = [];
+  const folders = temporaryFolders();
   after(async () => {
     await azurite?.stop();
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+    folders.removeAll();
   });
 
   const open = (prefix: string, batching = true): Promise<TableStores> =>
     createTableStores({ connectionString: azurite.connectionString, tablePrefix: prefix, identifierHashKey: HASH_KEY, ...(batching ? SPOOLED_AUDIT_BATCHING : {}) });
-  const dir = () => {
-    const folder = mkdtempSync(path.join(tmpdir(), "calm-spool-test-"));
-    folders.push(folder);
-    return folder;
-  };
+  const dir = () => folders.make("calm-spool-test-");
 
   it("answers once the event is on disk, and the chain in storage has every event once, listed by subject and actor", async () => {
     const prefix = freshPrefix();
@@ -99,8 +96,7 @@ describe("audit spool: durable on local disk first, in storage in batches (Azuri
     await tables.audit.append(events[3]!);
     const logger = capturingLogger();
     const second = await SpooledAuditStore.open(tables.audit, { dir: folder, logger, lockStaleMs: 300 });
-    const deadline = Date.now() + 20_000;
-    while (segments(folder).length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await eventually(20_000, () => segments(folder).length <= 1, 50);
     const listed = await second.listBySubject(subjectId, 100);
     assert.equal(listed.length, 30, "every event once: the one already stored is not doubled");
     assert.ok(logger.lines.some((l) => l.includes("audit.spool.unreadable_line")), "the torn line is reported");
@@ -140,8 +136,7 @@ describe("audit spool: durable on local disk first, in storage in batches (Azuri
     for (let i = 0; i < 5; i++) await spool.append(anAuditEvent({ subjectId }));
     await assert.rejects(spool.append(anAuditEvent({ subjectId })), (e: unknown) => e instanceof StoreUnavailableError);
     down = false;
-    const deadline = Date.now() + 10_000;
-    while (spool.backlog > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await eventually(10_000, () => spool.backlog === 0, 25);
     assert.equal(spool.backlog, 0);
     assert.equal((await spool.listBySubject(subjectId)).length, 5);
     await spool.close();
