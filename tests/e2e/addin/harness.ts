@@ -28,8 +28,6 @@ export const OFFICE_JS = "https://appsforoffice.microsoft.com/lib/1/hosted/offic
 const TENANT = "00000000-0000-4000-8000-00000000c41a";
 const AUDIENCE = "api://localhost/00000000-0000-4000-8000-0000000ca1a0";
 
-export { CHROMIUM, chromiumMissing, skipWithoutChromium } from "../chromium";
-
 export interface AddinServer {
   app: App;
   url: string;

@@ -3,7 +3,7 @@
 // `npm start` does), and the pane says which evidence was attached; with consent missing it keeps what Outlook
 // gives and says why.
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { createLocalIssuer } from "../../../bot/src/adapters/http/devSignIn";
 import { createLocalOboTokenFunction } from "../../../bot/src/adapters/graph/localObo";
 import { OboError } from "../../../bot/src/adapters/graph/obo";
@@ -11,40 +11,33 @@ import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
 import type { UserMailReader } from "../../../bot/src/ports/userMail";
 import { startGraphSimulator, type GraphSimulator } from "../../support/graphSimulator/server";
 import { seedDemoTenant } from "../../support/graphSimulator/seed";
-import { skipWithoutChromium, launch, pageWithHost, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import { chromiumSuite } from "../chromium";
+import { launch, pageWithHost, screenshot, seriousViolations, startAddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: report an email Outlook cannot copy (Mailbox 1.13)", function () {
   this.timeout(90_000);
   let sim: GraphSimulator;
-  let server: AddinServer;
-  let browser: Browser;
   let context: BrowserContext;
   let graph: UserMailReader;
   let reader: UserMailReader;
 
-  before(async function () {
-    skipWithoutChromium(this);
+  const suite = chromiumSuite(async () => {
     sim = await startGraphSimulator({ latencyMs: { min: 0, max: 1 } });
     seedDemoTenant(sim, { extraStaff: 1, demoMail: true });
     graph = new GraphUserMail({ baseUrl: sim.baseUrl, obo: createLocalOboTokenFunction(await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "api://calm")) });
     reader = graph;
-    server = await startAddinServer({ userMail: { mime: (...a) => reader.mime(...a), details: (...a) => reader.details(...a) } });
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await sim?.stop();
-  });
-  beforeEach(async () => { context = await browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
+    return startAddinServer({ userMail: { mime: (...a) => reader.mime(...a), details: (...a) => reader.details(...a) } });
+  }, launch);
+  after(async () => { await sim?.stop(); });
+  beforeEach(async () => { context = await suite.browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
   afterEach(async () => {
     reader = graph;
     await context?.close();
   });
 
   const send = async () => {
-    const page = await pageWithHost(context, { select: 0, mailboxVersion: "1.13", ssoToken: await server.tokenFor("Ola Officer") });
-    await page.goto(`${server.url}/addin/taskpane.html?mode=report`);
+    const page = await pageWithHost(context, { select: 0, mailboxVersion: "1.13", ssoToken: await suite.server.tokenFor("Ola Officer") });
+    await page.goto(`${suite.server.url}/addin/taskpane.html?mode=report`);
     await page.getByRole("heading", { name: "Report this email" }).waitFor();
     await page.getByLabel("What did the email do?").selectOption({ label: "Abusive or offensive language" });
     await page.getByLabel("What was unreasonable about it?").fill("Called the team useless and said they would email every hour.");
@@ -52,7 +45,7 @@ describe("Outlook add-in in Chromium: report an email Outlook cannot copy (Mailb
     const done = page.getByText(/^Your reference is INC-\d{4}$/);
     await done.waitFor();
     const reference = (await done.innerText()).replace("Your reference is ", "");
-    const incident = (await server.stores.incidents.listBySubject("demo-subject-0001")).find((i) => i.reference === reference)!;
+    const incident = (await suite.server.stores.incidents.listBySubject("demo-subject-0001")).find((i) => i.reference === reference)!;
     return { page, incident };
   };
 

@@ -3,36 +3,29 @@
 // find the incident; then write to the same person, be warned, be stopped on send (Smart Alert), give a reason
 // (audited) and send; and send from the SPOC's shared inbox without being stopped.
 import assert from "node:assert/strict";
-import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
-import { skipWithoutChromium, launch, screenshot, seriousViolations, startAddinServer, type AddinServer } from "./harness";
+import type { BrowserContext, FrameLocator, Page } from "playwright-core";
+import { chromiumSuite } from "../chromium";
+import { launch, screenshot, seriousViolations, startAddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: the local Outlook stand-in (README walk-through)", function () {
   this.timeout(120_000);
-  let server: AddinServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let pane: FrameLocator;
 
-  before(async function () {
-    skipWithoutChromium(this);
-    server = await startAddinServer();
-    browser = await launch();
+  const suite = chromiumSuite(() => startAddinServer(), launch);
+  before(async () => {
     // Reduced motion: no dialog fade-in half way through an accessibility check.
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion: "reduce" });
+    context = await suite.browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion: "reduce" });
     page = await context.newPage();
     await page.route("**/*", (route) => (route.request().url().startsWith("http://127.0.0.1:") ? route.continue() : route.abort("blockedbyclient")));
     pane = page.frameLocator('iframe[title="CALM add-in"]');
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   const hostBars = () => page.locator('[aria-live="polite"]').first().innerText();
 
   it("opens the pane on the first email, signs in as Ola Officer and flags Alex Example, with the bar on the message", async () => {
-    await page.goto(`${server.url}/addin/dev.html`);
+    await page.goto(`${suite.server.url}/addin/dev.html`);
     await page.getByRole("heading", { name: "Still waiting for my repair AGAIN" }).waitFor();
     await page.getByRole("button", { name: "Check sender" }).click();
     await pane.getByRole("heading", { name: "Sign in (local)" }).waitFor();
@@ -78,15 +71,15 @@ describe("Outlook add-in in Chromium: the local Outlook stand-in (README walk-th
 
   it("the report is in CALM: about Alex Example, from Ola Officer, with the email as evidence", async () => {
     const subjectId = "demo-subject-0001";
-    const incident = (await server.stores.incidents.listBySubject(subjectId)).find((i) => i.reference === reference);
+    const incident = (await suite.server.stores.incidents.listBySubject(subjectId)).find((i) => i.reference === reference);
     assert.ok(incident, `incident ${reference} about the listed sender`);
     assert.equal(incident.reporter.displayName, "Ola Officer");
     assert.equal(incident.channel, "email");
     assert.deepEqual(incident.evidence.map((e) => [e.kind, e.contentType]), [["email", "message/rfc822"]]);
-    const res = await fetch(`${server.url}/api/incidents/${incident.id}`, { headers: { authorization: `Bearer ${await server.tokenFor("Ola Officer")}` } });
+    const res = await fetch(`${suite.server.url}/api/incidents/${incident.id}`, { headers: { authorization: `Bearer ${await suite.server.tokenFor("Ola Officer")}` } });
     assert.equal(res.status, 200, "the reporter can open it");
     // The staff portal's page for Alex Example (what the tab shows a manager) lists the report with its evidence.
-    const portal = await fetch(`${server.url}/api/portal/subjects/${subjectId}`, { headers: { authorization: `Bearer ${await server.tokenFor("Max Manager")}` } });
+    const portal = await fetch(`${suite.server.url}/api/portal/subjects/${subjectId}`, { headers: { authorization: `Bearer ${await suite.server.tokenFor("Max Manager")}` } });
     assert.equal(portal.status, 200);
     const page = (await portal.json()) as { incidents: { reference: string; evidenceCount: number }[] };
     const listed = page.incidents.find((i) => i.reference === reference);
@@ -115,7 +108,7 @@ describe("Outlook add-in in Chromium: the local Outlook stand-in (README walk-th
     await pane.getByText("Your reason is recorded").waitFor();
     await page.getByRole("button", { name: "Send", exact: true }).click();
     await page.getByText("Sent (nothing really leaves this machine).").waitFor();
-    const events = await server.stores.audit.listBySubject("demo-subject-0001");
+    const events = await suite.server.stores.audit.listBySubject("demo-subject-0001");
     const sendAnyway = events.find((e) => e.action === "send-anyway");
     assert.ok(sendAnyway, "the reason is audited against the entry");
     assert.deepEqual(sendAnyway.what.slice(0, 2), ["CAL-0001", "reason:spoc-asked"]);

@@ -29,8 +29,6 @@ export const OUT = path.resolve(__dirname, "../../../test-output/portal");
 const TENANT = "00000000-0000-4000-8000-00000000c41a";
 const AUDIENCE = "api://localhost/00000000-0000-4000-8000-0000000ca1a0";
 
-export { CHROMIUM, chromiumMissing, skipWithoutChromium } from "../chromium";
-
 let built: string | undefined;
 /** Builds the tab once per test run, into a temporary folder removed when the process exits. */
 export function tabBuild(): string {
