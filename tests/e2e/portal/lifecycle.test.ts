@@ -40,6 +40,8 @@ describe("Lifecycle pages in Chromium", function () {
     await page.getByRole("heading", { level: 1, name: "Letters" }).waitFor();
     const entryFor: Record<string, string> = { "legal-cease-and-desist": "CAL-0002", "review-outcome": "CAL-0003" };
     for (const type of LETTER_TYPES) {
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: "Letters" }).waitFor();
       const ref = entryFor[type] ?? "CAL-0001";
       const picker = page.getByLabel("Register entry");
       const option = await picker.locator("option", { hasText: ref }).getAttribute("value");
