@@ -73,4 +73,18 @@ describe("Entra ID token validation", () => {
     assert.equal(later.ok, false);
     if (!later.ok) assert.equal(later.code, "TOKEN_EXPIRED");
   });
+
+  it("takes a remembered token only when the whole header matches: the same signature on another payload is refused", async () => {
+    const genuine = await issuer.token({ roles: ["officer"] });
+    assert.equal((await validator.validate(bearer(genuine))).ok, true);
+    // Same header and signature (so the same end), payload changed to claim another role.
+    const [head, payload, signature] = genuine.split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+    const tampered = [head, Buffer.from(JSON.stringify({ ...claims, roles: ["register-admin"] })).toString("base64url"), signature].join(".");
+    const result = await validator.validate(bearer(tampered));
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.equal(result.code, "TOKEN_INVALID");
+    // And the genuine one is still remembered.
+    assert.equal((await validator.validate(bearer(genuine))).ok, true);
+  });
 });

@@ -3,8 +3,8 @@
 // expiry and not-before (60 s skew), tenant (`tid`) and the delegated scope. Roles come from Entra app roles
 // (`roles`) and, where a council prefers groups, from group ids mapped in config.
 //
-// A validated token is cached by its exact text until it expires, so a busy sender check does not pay for an
-// RSA verification on every request; an unvalidated or failed token is never cached.
+// A validated token is cached until it expires, so a busy sender check does not pay for an RSA verification on
+// every request; an unvalidated or failed token is never cached. A cache hit needs the exact header text.
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { ROLES, type Caller, type Role } from "../../../../core/src/domain";
 
@@ -38,13 +38,17 @@ const MESSAGES: Record<TokenFailureCode, string> = {
   TOKEN_SCOPE_MISSING: "Your sign-in does not give CALM the access it needs. Ask your IT team to grant consent for CALM.",
 };
 
+/** Characters of the header's end that key the cache: 258 bits of an RS256 signature. */
+const CACHE_KEY_CHARS = 43;
+
 export function tokenFailure(code: TokenFailureCode): TokenResult {
   return { ok: false, code, message: MESSAGES[code] };
 }
 
 export class TokenValidator {
   private readonly getKey: JWTVerifyGetKey;
-  private readonly cache = new Map<string, { caller: Caller; expMs: number }>();
+  /** Validated headers by their last CACHE_KEY_CHARS characters (see authenticate). */
+  private readonly cache = new Map<string, { header: string; caller: Caller; expMs: number }>();
   private readonly cacheSize: number;
   private readonly now: () => number;
   private readonly knownRoles = new Set<string>(ROLES);
@@ -61,12 +65,14 @@ export class TokenValidator {
    * Synchronous for a header this validator has already accepted, so the hot path does not wait a turn for it. */
   authenticate(authorization: string | undefined): TokenResult | Promise<TokenResult> {
     if (!authorization) return tokenFailure("TOKEN_MISSING");
-    // The exact header text is the cache key: it is already held in memory for this request, and hashing it on
-    // every call would cost more than the lookup. Only a validated token is ever stored under it.
-    const hit = this.cache.get(authorization);
-    if (!hit) return this.verify(authorization);
+    // Keyed by the header's tail (the end of the token's signature): hashing a whole header of 1–3 KB for the map
+    // costs more than the rest of a sender check's authentication. A hit still needs the exact same header; any
+    // other token with the same tail is verified in full. Only a validated token is ever stored.
+    const key = authorization.slice(-CACHE_KEY_CHARS);
+    const hit = this.cache.get(key);
+    if (hit?.header !== authorization) return this.verify(authorization);
     if (hit.expMs > this.now()) return { ok: true, caller: hit.caller };
-    this.cache.delete(authorization);
+    this.cache.delete(key);
     return tokenFailure("TOKEN_EXPIRED");
   }
 
@@ -140,11 +146,12 @@ export class TokenValidator {
     };
   }
 
-  private remember(key: string, caller: Caller, expMs: number): void {
-    if (this.cache.size >= this.cacheSize) {
+  private remember(header: string, caller: Caller, expMs: number): void {
+    const key = header.slice(-CACHE_KEY_CHARS);
+    if (this.cache.size >= this.cacheSize && !this.cache.has(key)) {
       const oldest = this.cache.keys().next();
       if (!oldest.done) this.cache.delete(oldest.value);
     }
-    this.cache.set(key, { caller, expMs });
+    this.cache.set(key, { header, caller, expMs });
   }
 }
