@@ -439,6 +439,20 @@ export function storeContract(name: string, h: StoreContractHarness): void {
         assert.equal((await stores.audit.verify()).events, 0);
       });
 
+      it("keeps a burst of large events (each near the 32 KiB limit): every one chained, listed and verified", async () => {
+        const subjectId = randomUUID();
+        const events = Array.from({ length: 30 }, (_, i) =>
+          anAuditEvent({ subjectId, at: new Date(Date.parse(AT) + i * 1000).toISOString(), what: Array.from({ length: 250 }, (_, k) => `reference-${i}-${k}-${"x".repeat(100)}`) }),
+        );
+        await Promise.all(events.map((e) => stores.audit.append(e)));
+        const listed = await stores.audit.listBySubject(subjectId);
+        assert.equal(listed.length, 30);
+        assert.deepEqual(listed.map((e) => e.what.length), events.map(() => 250));
+        const check = await stores.audit.verify();
+        assert.ok(check.intact, JSON.stringify(check.problems));
+        assert.equal(check.events, 30);
+      });
+
       it("appending the same event again (a retry) does not duplicate it", async () => {
         const e = anAuditEvent();
         await stores.audit.append(e);

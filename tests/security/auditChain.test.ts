@@ -9,6 +9,7 @@ import { auditEventHash } from "../../bot/src/adapters/tables/auditChain";
 import type { AuditEvent } from "../../core/src/domain";
 import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
 import { ConfigError, loadConfig } from "../../bot/src/config";
+import { deleteChainBlock, garbleChainBlock, rewriteChainedEvent } from "../support/auditRows";
 import { anAuditEvent, freshPrefix } from "../support/storeFixtures";
 
 const HASH_KEY = "audit-chain-test-identifier-key";
@@ -38,9 +39,6 @@ describe("security: the audit log is a tamper-evident hash chain (Azurite)", fun
     return { stores, table, prefix, events, subjectId };
   }
 
-  const chainRow = async (table: TableClient, seq: number) =>
-    table.getEntity<Record<string, unknown>>("c|main", `e|${String(seq).padStart(12, "0")}`);
-
   it("an untouched log verifies as intact", async () => {
     const { stores } = await fresh();
     const check = await stores.audit.verify();
@@ -50,8 +48,7 @@ describe("security: the audit log is a tamper-evident hash chain (Azurite)", fun
 
   it("names the event whose stored content was changed (e.g. who looked someone up)", async () => {
     const { stores, table, events } = await fresh();
-    const row = await chainRow(table, 5);
-    await table.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, ...strip(row), actorId: "someone-else" }, "Replace");
+    await rewriteChainedEvent(table, 5, (e) => ({ ...e, actorId: "someone-else" }));
     const check = await stores.audit.verify();
     assert.equal(check.intact, false);
     const altered = check.problems.filter((p) => p.kind === "altered");
@@ -61,11 +58,10 @@ describe("security: the audit log is a tamper-evident hash chain (Azurite)", fun
 
   it("names the event when an attacker also rewrites its hash: the chain breaks at the next link", async () => {
     const { stores, table, events } = await fresh();
-    const row = await chainRow(table, 7);
-    const { etag: _e, ...plain } = strip(row);
-    const forged = { ...decode(row), what: ["nothing to see"] } as AuditEvent;
-    const rehashed = auditEventHash(forged);
-    await table.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, ...plain, what__j: JSON.stringify(["nothing to see"]), hash: rehashed }, "Replace");
+    await rewriteChainedEvent(table, 7, (e) => {
+      const forged = { ...e, what: ["nothing to see"] };
+      return { ...forged, hash: auditEventHash(forged) };
+    });
     const check = await stores.audit.verify();
     assert.equal(check.intact, false);
     const broken = check.problems.find((p) => p.kind === "broken-link");
@@ -78,12 +74,22 @@ describe("security: the audit log is a tamper-evident hash chain (Azurite)", fun
 
   it("notices a deleted event, and events cut off the end", async () => {
     const { stores, table } = await fresh();
-    await table.deleteEntity("c|main", `e|${String(3).padStart(12, "0")}`);
-    await table.deleteEntity("c|main", `e|${String(12).padStart(12, "0")}`);
+    // Appended one at a time, so each block holds one event.
+    await deleteChainBlock(table, 3);
+    await deleteChainBlock(table, 12);
     const check = await stores.audit.verify();
     const kinds = check.problems.map((p) => `${p.kind}:${String(p.seq)}`);
     assert.ok(kinds.includes("missing:3"), kinds.join(" "));
     assert.ok(kinds.includes("head-mismatch:12"), kinds.join(" "));
+  });
+
+  it("reports the events of a block whose text was garbled as missing, and checks the rest", async () => {
+    const { stores, table } = await fresh();
+    await garbleChainBlock(table, 4);
+    const check = await stores.audit.verify();
+    assert.equal(check.intact, false);
+    assert.deepEqual(check.problems.filter((p) => p.kind === "missing").map((p) => p.seq), [4]);
+    assert.equal(check.events, 11);
   });
 
   it("notices a listing copy that was edited, deleted or forged, and repairs only what the chain can restore", async () => {
@@ -161,11 +167,3 @@ function strip(row: Record<string, unknown>): Record<string, string | boolean> {
   return out;
 }
 
-function decode(row: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(strip(row))) {
-    if (k.endsWith("__j")) out[k.slice(0, -3)] = JSON.parse(String(v)) as unknown;
-    else out[k] = v;
-  }
-  return out;
-}

@@ -17,6 +17,7 @@ import type { Stores } from "../../bot/src/ports/stores";
 import { safeFileName } from "../../bot/src/services/subjectAccess";
 import type { AuditEvent } from "../../core/src/domain";
 import { startAzurite, type RunningAzurite } from "../../scripts/support/azurite";
+import { chainedEvent, rewriteChainedEvent } from "../support/auditRows";
 import { temporaryFolders } from "../support/waiting";
 import { aVote, fullCase, fullEntry, fullIncident, fullSubject } from "../support/storeFixtures";
 import { startTestApp, type TestApp } from "../support/testApp";
@@ -242,8 +243,8 @@ describe("security: subject access export", function () {
       assert.match(ok.stdout, /Audit log intact\./);
 
       const table = TableClient.fromConnectionString(azurite.connectionString, auditTable, { allowInsecureConnection: true });
-      const row = await table.getEntity<Record<string, unknown>>("c|main", `e|${String(2).padStart(12, "0")}`);
-      await table.updateEntity({ partitionKey: "c|main", rowKey: row.rowKey!, ...Object.fromEntries(Object.entries(row).filter(([k, v]) => !["partitionKey", "rowKey", "etag", "timestamp"].includes(k) && !k.includes("@") && (typeof v === "string" || typeof v === "boolean"))), actorId: "nobody-at-all" }, "Replace");
+      const row = await chainedEvent(table, 2);
+      await rewriteChainedEvent(table, 2, (e) => ({ ...e, actorId: "nobody-at-all" }));
       const broken = calm(["audit", "verify"], dir);
       assert.equal(broken.status, 1);
       assert.match(broken.stdout, /AUDIT LOG NOT INTACT/);

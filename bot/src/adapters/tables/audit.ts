@@ -1,20 +1,23 @@
 // The audit trail on Azure Tables (docs/storage.md "Audit", docs/security.md "Audit chain"): an append-only hash
-// chain, with a copy of each event for each way it is read, all in the chain's own partition.
+// chain, written in blocks, with a copy of each event for each way it is read, all in the chain's own partition.
 //
 //   PartitionKey "c|<chainId>", RowKey "head"                                 the chain's last seq and hash (ETag-guarded)
-//   PartitionKey "c|<chainId>", RowKey "e|<seq, 12 digits>"                   the chained event (chainId, seq, prevHash, hash)
+//   PartitionKey "c|<chainId>", RowKey "b|<first seq, 12 digits>"             a block: the chained events of one transaction
+//                                                                             (each with chainId, seq, prevHash, hash), in order
 //   PartitionKey "c|<chainId>", RowKey "a|<actorId>|<inverted ms>|<eventId>"    copy, for listByActor (newest first)
 //   PartitionKey "c|<chainId>", RowKey "s|<subjectId>|<inverted ms>|<eventId>"  copy, for listBySubject (newest first)
 //   PartitionKey "chains",      RowKey "<chainId>"                            every chain ever started (so listings and verify find them all)
 //
-// An event, its listing copies and the new head go to storage in ONE transaction, guarded by the head's ETag:
-// an event is never in the chain without its copies, nor listed without being chained. Two instances appending
-// at once cannot both extend the chain from the same head: the loser's transaction fails whole (412, or 409 when
-// both start a new chain), it re-reads the head, re-links its events and tries again. Appends arriving while a
-// transaction is in flight (or within `lingerMs` of the oldest waiting one) are batched into the next one (up
-// to 33 events: 3 rows each plus the head, under the 100-action limit), so throughput does not fall to one round
-// trip per event. The actor copy's key is made only of the event's own fields, so it doubles as the guard
-// against chaining an event twice: a retried append collides with it (409) and counts as done.
+// A block, its events' listing copies and the new head go to storage in ONE transaction, guarded by the head's
+// ETag: an event is never in the chain without its copies, nor listed without being chained. Two instances
+// appending at once cannot both extend the chain from the same head: the loser's transaction fails whole (412, or
+// 409 when both start a new chain), it re-reads the head, re-links its events and tries again. Appends arriving
+// while a transaction is in flight (or within `lingerMs` of the oldest waiting one) are batched into the next one
+// (up to 49 events: two copies each plus the block and the head, under the 100-action limit), so throughput does
+// not fall to one round trip per event; one block row for the batch, rather than a row per event, keeps each
+// event's share of a transaction (and of the work of building and storing it) to its two copies. The actor
+// copy's key is made only of the event's own fields, so it doubles as the guard against chaining an event twice:
+// a retried append collides with it (409) and counts as done.
 //
 // Instances may share a chain (the default, "main") or each use its own (`chainId`); listings and verification
 // read them all.
@@ -29,15 +32,22 @@ import type { StoreErrorContext } from "./errors";
 import { MAX_TRANSACTION_ACTIONS, transactionOf, type Row, type TableGateway } from "./gateway";
 import { assertLimit, auditRowKey, keyPart, prefixEnd } from "./keys";
 
-/** Events per chain transaction: up to 3 rows each (the event and its two copies) plus the head, within the
- * transaction limit (33). */
-const MAX_BATCH = Math.floor((MAX_TRANSACTION_ACTIONS - 1) / 3);
+/** Events per chain transaction: up to two copies each, plus the block and the head, within the transaction
+ * limit (49). */
+const MAX_BATCH = Math.floor((MAX_TRANSACTION_ACTIONS - 2) / 2);
+/** Bytes of event JSON per block. A block is one entity (at most 1 MiB, counted at two bytes a character), so a
+ * batch of unusually large events leaves with fewer than MAX_BATCH; real events are a few hundred bytes. The
+ * allowance per event covers the chain fields the block adds to it. */
+const MAX_BLOCK_BYTES = 400_000;
+const CHAIN_FIELDS_BYTES = 200;
 /** Attempts at extending the chain while other instances keep winning; each round one of them wins. */
 const MAX_ATTEMPTS = 50;
 const CHAINS_PARTITION = "chains";
 
 interface Pending {
   event: AuditEvent;
+  /** Its size as JSON, for the block's limit. */
+  bytes: number;
   /** When it was queued (performance.now()), so a linger counts from the oldest waiting event. */
   queuedAt: number;
   resolve(): void;
@@ -78,16 +88,18 @@ function listingKeys(event: AuditEvent, only?: ListingKind[]): string[] {
   return keys;
 }
 
-const seqKey = (seq: number): string => `e|${String(seq).padStart(12, "0")}`;
+const BLOCK_PREFIX = "b|";
+const blockKey = (firstSeq: number): string => `${BLOCK_PREFIX}${String(firstSeq).padStart(12, "0")}`;
 const chainPartition = (chainId: string): string => `c|${chainId}`;
+
 
 export class TableAuditStore implements AuditStore {
   private readonly chainId: string;
   private readonly partition: string;
   private head: Head | undefined;
   private registered = false;
-  /** Events already checked (the spool checks, then appends the same object): not checked twice. */
-  private readonly checked = new WeakSet<AuditEvent>();
+  /** Events already checked, with their size (the spool checks, then appends the same object): not checked twice. */
+  private readonly checked = new WeakMap<AuditEvent, number>();
   private readonly queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private lingering: NodeJS.Timeout | undefined;
@@ -108,25 +120,33 @@ export class TableAuditStore implements AuditStore {
 
   /** Throws for an event this store could never keep: a bad instant, an id too long for a key, a field too big. */
   check(event: AuditEvent): void {
-    if (this.checked.has(event)) return;
+    this.checkedSize(event);
+  }
+
+  /** check(), answering the event's size as JSON. */
+  private checkedSize(event: AuditEvent): number {
+    const known = this.checked.get(event);
+    if (known !== undefined) return known;
     auditRowKey(event);
     keyPart("actor", event.actorId);
     if (event.subjectId !== undefined) keyPart("subject", event.subjectId);
-    assertAuditEventSize(event);
+    const bytes = assertAuditEventSize(event);
     encodeRecord("audit event", event.id, event);
-    this.checked.add(event);
+    this.checked.set(event, bytes);
+    return bytes;
   }
 
   append(event: AuditEvent): Promise<void> {
     // Everything that could make the event unstorable fails here, before it is linked into the chain (once: the
     // spool checks each event before spooling it, then hands the same object on in the same call).
+    let bytes: number;
     try {
-      this.check(event);
+      bytes = this.checkedSize(event);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ event, queuedAt: performance.now(), resolve, reject });
+      this.queue.push({ event, bytes, queuedAt: performance.now(), resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -173,7 +193,7 @@ export class TableAuditStore implements AuditStore {
   /** Chains what is waiting now, then any further full batches that arrived meanwhile. */
   private async chainQueued(): Promise<void> {
     for (let first = true; first || this.queue.length >= MAX_BATCH; first = false) {
-      const batch = this.queue.splice(0, MAX_BATCH);
+      const batch = this.queue.splice(0, this.batchSize());
       if (this.hurryUntil && batch.includes(this.hurryUntil)) this.hurryUntil = undefined;
       let failure: { error: unknown } | undefined;
       try {
@@ -189,7 +209,20 @@ export class TableAuditStore implements AuditStore {
     }
   }
 
-  /** Links the events into the chain and writes their listing copies, in one transaction. */
+  /** How many of the waiting events fit in one block: at least one (a single event always fits, see
+   * MAX_AUDIT_EVENT_BYTES), at most MAX_BATCH. */
+  private batchSize(): number {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.queue.length && n < MAX_BATCH) {
+      bytes += this.queue[n]!.bytes + CHAIN_FIELDS_BYTES;
+      if (n > 0 && bytes > MAX_BLOCK_BYTES) break;
+      n += 1;
+    }
+    return n;
+  }
+
+  /** Links the events into the chain as one block and writes their listing copies, in one transaction. */
   private async chain(events: AuditEvent[]): Promise<void> {
     const ctx = this.ctx("append", events[0]!.id);
     // The same id twice in one batch is one event.
@@ -207,9 +240,9 @@ export class TableAuditStore implements AuditStore {
       const headRow = { partitionKey: this.partition, rowKey: "head", seq: String(after.seq), hash: after.hash };
       try {
         const etags = await this.table.transaction(transactionOf((t) => {
+          t.createEntity({ partitionKey: this.partition, rowKey: blockKey(linked[0]!.seq), ...encodeRecord("audit block", linked[0]!.id, { events: linked }) });
           for (const c of linked) {
             const props = encodeRecord("audit event", c.id, c);
-            t.createEntity({ partitionKey: this.partition, rowKey: seqKey(c.seq), ...props });
             // Created, not upserted: a copy already there means this event was chained before (see alreadyChained).
             for (const rowKey of listingKeys(c)) t.createEntity({ partitionKey: this.partition, rowKey, ...props });
           }
@@ -295,6 +328,7 @@ export class TableAuditStore implements AuditStore {
     // Read once: the verifier walks the chains, then every chain's listing copies.
     const ids = this.chainIds(ctx);
     const chainIds = () => ids;
+    const blocks = (chainId: string) => table.query(odata`PartitionKey eq ${chainPartition(chainId)} and RowKey ge ${BLOCK_PREFIX} and RowKey lt ${prefixEnd(BLOCK_PREFIX)}`, ctx);
     const source: AuditChainSource = {
       chainIds,
       async head(chainId) {
@@ -302,9 +336,7 @@ export class TableAuditStore implements AuditStore {
         return row ? { seq: Number(row.seq), hash: String(row.hash) } : undefined;
       },
       async *events(chainId) {
-        for await (const row of table.query(odata`PartitionKey eq ${chainPartition(chainId)} and RowKey ge ${"e|"} and RowKey lt ${prefixEnd("e|")}`, ctx)) {
-          yield decodeRecord<AuditEvent>(row);
-        }
+        for await (const row of blocks(chainId)) yield* readBlock(row);
       },
       async *indexRows() {
         for (const chainId of await chainIds()) {
@@ -320,22 +352,42 @@ export class TableAuditStore implements AuditStore {
         }
       },
     };
-    // Missing copies are rewritten from the chain's own row (upserts: writing one twice changes nothing).
-    const restore = new Map<string, Row[]>();
+    // Missing copies are rewritten from the chain's own blocks, read once more after the check (upserts: writing
+    // one twice changes nothing).
+    const missingBySeq = new Map<string, Map<number, ListingKind[]>>();
     const repair = options.repair
-      ? async (chainId: string, seq: number, missing: ListingKind[]) => {
-          const row = await table.get(chainPartition(chainId), seqKey(seq), ctx);
-          if (!row) return;
-          const event = decodeRecord<ChainedAuditEvent>(row);
-          const props = encodeRecord("audit event", event.id, event);
-          const rows = restore.get(chainId) ?? [];
-          for (const rowKey of listingKeys(event, missing)) rows.push({ partitionKey: chainPartition(chainId), rowKey, ...props });
-          restore.set(chainId, rows);
+      ? (chainId: string, seq: number, missing: ListingKind[]) => {
+          const chain = missingBySeq.get(chainId) ?? new Map<number, ListingKind[]>();
+          chain.set(seq, missing);
+          missingBySeq.set(chainId, chain);
+          return Promise.resolve();
         }
       : undefined;
     const result = await verifyAuditChains(source, new Date().toISOString(), repair);
-    for (const rows of restore.values()) await table.upsertAll(rows, ctx);
+    for (const [chainId, missing] of missingBySeq) {
+      const rows: Row[] = [];
+      for await (const row of blocks(chainId)) {
+        for (const event of readBlock(row)) {
+          const kinds = event.seq !== undefined ? missing.get(event.seq) : undefined;
+          if (!kinds) continue;
+          const props = encodeRecord("audit event", event.id, event);
+          for (const rowKey of listingKeys(event, kinds)) rows.push({ partitionKey: chainPartition(chainId), rowKey, ...props });
+        }
+      }
+      await table.upsertAll(rows, ctx);
+    }
     return result;
+  }
+}
+
+/** A block's events for the verifier. A block whose events cannot be read at all (its text was cut or
+ * garbled) gives none: its seqs are then reported missing. */
+function readBlock(row: Record<string, unknown>): AuditEvent[] {
+  try {
+    const { events } = decodeRecord<{ events: unknown }>(row);
+    return Array.isArray(events) ? events.filter((e): e is AuditEvent => typeof e === "object" && e !== null) : [];
+  } catch {
+    return [];
   }
 }
 

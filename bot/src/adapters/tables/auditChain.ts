@@ -17,16 +17,19 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Most problems listed in a verification; the count is always complete. */
 export const MAX_LISTED_PROBLEMS = 100;
 
-/** Largest audit event kept, as JSON. The table store writes up to 33 events in one transaction, three rows each,
- * and a transaction may carry at most 4 MiB; real events (references, not content) are a few hundred bytes. */
+/** Largest audit event kept, as JSON. The table store writes an event three times (in its chain block and in two
+ * listing copies), blocks of at most ~400 KB, and a transaction may carry at most 4 MiB; real events (references,
+ * not content) are a few hundred bytes. */
 export const MAX_AUDIT_EVENT_BYTES = 32 * 1024;
 
-/** Throws StoreLimitError for an audit event over MAX_AUDIT_EVENT_BYTES (both audit stores, before anything is written). */
-export function assertAuditEventSize(event: AuditEvent): void {
+/** Throws StoreLimitError for an audit event over MAX_AUDIT_EVENT_BYTES (both audit stores, before anything is
+ * written); otherwise answers its size as JSON, in bytes. */
+export function assertAuditEventSize(event: AuditEvent): number {
   const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
   if (bytes > MAX_AUDIT_EVENT_BYTES) {
     throw new StoreLimitError("audit event", event.id.slice(0, 40), `about ${Math.ceil(bytes / 1024)} KiB; at most ${MAX_AUDIT_EVENT_BYTES / 1024} KiB`);
   }
+  return bytes;
 }
 
 /** A chain id goes into keys: letters, digits, `.`, `_` and `-`, 1-40 characters. */
@@ -117,7 +120,7 @@ export async function verifyAuditChains(
         continue;
       }
       if (seq > expectedSeq) {
-        report({ kind: "missing", chainId, seq: expectedSeq, message: `Chain ${chainId}: event${seq - expectedSeq > 1 ? `s ${expectedSeq}-${seq - 1} are` : ` ${expectedSeq} is`} missing (deleted from the store).` });
+        report({ kind: "missing", chainId, seq: expectedSeq, message: `Chain ${chainId}: event${seq - expectedSeq > 1 ? `s ${expectedSeq}-${seq - 1} are` : ` ${expectedSeq} is`} missing (deleted from the store, or no longer readable).` });
         prev = "(missing)";
       }
       if (event.chainId !== chainId) {
