@@ -40,8 +40,26 @@ export interface RetryOptions {
 /** Default for RetryOptions.operationTimeoutMs: under the HTTP server's 30 s request timeout, with room. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 15_000;
 
+/** JSON text with every character outside ASCII written as a `\uXXXX` escape: the same JSON value, in ASCII bytes. */
+export function asciiJson(text: string): string {
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** For the local emulator only. Azurite (3.37) turns each piece of an entity request's body into text on its own,
+ * so a character whose UTF-8 bytes straddle two pieces (they are 64 KiB) is stored mangled: a long note with an
+ * emoji in it came back changed. Sent as ASCII (asciiJson), the body cannot be cut inside a character. Azure
+ * itself reads bodies whole, so it gets them as the SDK writes them. */
+const asciiBodies: NonNullable<TableServiceClientOptions["additionalPolicies"]>[number]["policy"] = {
+  name: "calmAsciiBodiesForAzurite",
+  sendRequest: (request, next) => {
+    if (typeof request.body === "string" && /[\u0080-\uffff]/.test(request.body)) request.body = asciiJson(request.body);
+    return next(request);
+  },
+};
+
 /** Client options with a bounded retry and a per-attempt timeout, so an unreachable store fails within
- * seconds (StoreUnavailableError), not after the SDK's default of minutes. */
+ * seconds (StoreUnavailableError), not after the SDK's default of minutes. A plain-http endpoint is the local
+ * emulator: only there are insecure connections allowed, and bodies sent as ASCII (asciiBodies). */
 export function clientOptions(retry: RetryOptions | undefined, allowInsecureConnection: boolean): TableServiceClientOptions {
   const timeoutMs = retry?.requestTimeoutMs ?? 10_000;
   return {
@@ -62,6 +80,7 @@ export function clientOptions(retry: RetryOptions | undefined, allowInsecureConn
           },
         },
       },
+      ...(allowInsecureConnection ? [{ position: "perCall" as const, policy: asciiBodies }] : []),
     ],
   };
 }
