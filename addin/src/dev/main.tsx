@@ -62,13 +62,20 @@ function Host({ fake }: { fake: FakeOutlook }) {
   const draft = fake.mode === "compose" ? fake.draft : undefined;
 
   useEffect(() => { fake.select(0); }, [fake]);
-  // While the Smart Alert is open, the page behind it is inert, not only hidden from screen readers (which the
-  // dialog does by itself a moment after it opens): nothing behind a modal dialog can take focus.
+  // While the Smart Alert is open, the page behind it is inert, not only hidden from screen readers: nothing behind
+  // a modal dialog can take focus. The dialog hides the page (aria-hidden) a moment after it opens and shows it
+  // again a moment after it closes, so the page also stays inert for as long as it is hidden.
   useEffect(() => {
     const root = document.getElementById("root");
     if (!root) return;
-    root.inert = !!alert;
-    return () => { root.inert = false; };
+    const sync = () => { root.inert = !!alert || root.getAttribute("aria-hidden") === "true"; };
+    sync();
+    const watch = new MutationObserver(sync);
+    watch.observe(root, { attributes: true, attributeFilter: ["aria-hidden"] });
+    return () => {
+      watch.disconnect();
+      root.inert = false;
+    };
   }, [alert]);
 
   return (
