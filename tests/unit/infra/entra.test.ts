@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { MAIL_SCOPES } from "../../../bot/src/adapters/graph/userMail";
 import { ROLES } from "../../../core/src/domain";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -121,10 +122,9 @@ describe("infra: Entra app registration manifest", () => {
   it("reads mail on the user's behalf but can neither change nor send it", () => {
     const asked = new Set(manifest.requiredResourceAccess.flatMap((r) => r.resourceAccess.map((a) => a.id)));
     for (const [name, id] of Object.entries(MAIL_WRITE_DELEGATED)) assert.ok(!asked.has(id), `${name} is not requested`);
-    // The adapter asks for exactly these two when it trades the user's token (on-behalf-of).
-    const adapter = readFileSync(path.join(ROOT, "bot/src/adapters/graph/userMail.ts"), "utf8");
-    assert.match(adapter, /"https:\/\/graph\.microsoft\.com\/Mail\.Read"\]/);
-    assert.match(adapter, /"https:\/\/graph\.microsoft\.com\/Mail\.Read\.Shared"\]/);
+    // The adapter asks for exactly these two when it trades the user's token (on-behalf-of), and the manifest has both.
+    assert.deepEqual(MAIL_SCOPES, { own: ["https://graph.microsoft.com/Mail.Read"], shared: ["https://graph.microsoft.com/Mail.Read.Shared"] });
+    for (const name of ["Mail.Read", "Mail.Read.Shared"] as const) assert.ok(asked.has(SIGN_IN[name]), `${name} is requested`);
   });
 
   describe("Graph application permissions for the managed identity", () => {
