@@ -689,7 +689,9 @@ export class GraphSimulator {
         }
         await acquire();
         try {
-          const r = await this.execute({ method: s.method, path: s.url, headers: s.headers, body: s.body });
+          // Every sub-request runs as the batch's caller (Graph takes no Authorization from inside a batch).
+          const headers = { ...s.headers, authorization: envelope.headers.authorization ?? "" };
+          const r = await this.execute({ method: s.method, path: s.url, headers, body: s.body });
           results.set(s.id, r);
           if (r.drop && !dropped) {
             // The connection goes down with the whole batch; the other sub-requests still complete

@@ -88,6 +88,18 @@ describe("Reading one email as the signed-in user (Graph simulator and adapter)"
       assert.equal((await get(sim, `/me/messages/${ALEX_MAIL.id}/$value`, await graphToken(OLA, "User.Read"))).status, 403, "no mail scope, no mail");
     });
 
+    it("runs a $batch's sub-requests as the batch's caller: /me is them, and a mailbox they cannot open stays closed", async () => {
+      const batch = async (token: string, requests: { id: string; method: string; url: string }[]) => {
+        const res = await fetch(`${sim.baseUrl}/v1.0/$batch`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ requests }) });
+        const { responses } = (await res.json()) as { responses: { id: string; status: number }[] };
+        return Object.fromEntries(responses.map((r) => [r.id, r.status]));
+      };
+      const spocPath = `/users/${encodeURIComponent(SPOC)}/messages/${encodeURIComponent(spocMessageId)}?$select=subject`;
+      const requests = [{ id: "own", method: "GET", url: `/me/messages/${ALEX_MAIL.id}?$select=subject` }, { id: "shared", method: "GET", url: spocPath }];
+      assert.deepEqual(await batch(await graphToken(OLA, "Mail.Read Mail.Read.Shared"), requests), { own: 200, shared: 200 });
+      assert.deepEqual(await batch(await graphToken(PAM, "Mail.Read Mail.Read.Shared"), requests), { own: 404, shared: 403 }, "Pam's /me is Pam's mailbox");
+    });
+
     it("refuses /me with the app's own token, a token for nobody in the tenant, and answers 404 for an unknown id", async () => {
       assert.equal((await get(sim, `/me/messages/${ALEX_MAIL.id}/$value`, "calm-local-graph-simulator")).status, 400);
       assert.equal((await get(sim, `/me/messages/${ALEX_MAIL.id}/$value`, await graphToken({ id: "00000000-0000-4000-8000-00000000dead" }, "Mail.Read"))).status, 401);
