@@ -753,13 +753,13 @@ export class GraphSimulator {
   /** A message with `$select`: only the properties asked for (and the id), as Graph answers. The body is HTML
    * unless `Prefer: outlook.body-content-type="text"` asks for text. */
   private selectedMessageJson(mb: SimMailbox, m: SimMessage, select: string, text: boolean): Record<string, unknown> {
-    const plain = m.body ?? "";
+    const plain = m.body;
     const all: Record<string, unknown> = {
       ...(this.messageJson(m) as Record<string, unknown>),
       from: { emailAddress: { address: m.from, name: m.fromName ?? m.from } },
       toRecipients: (m.to ?? []).map((a) => ({ emailAddress: { address: a, name: a } })),
       ccRecipients: (m.cc ?? []).map((a) => ({ emailAddress: { address: a, name: a } })),
-      internetMessageId: m.internetMessageId ?? null,
+      internetMessageId: m.internetMessageId,
       internetMessageHeaders: this.tenant.internetHeaders(mb, m),
       body: text ? { contentType: "text", content: plain } : { contentType: "html", content: `<html><body><p>${escapeHtml(plain).replace(/\r?\n/g, "<br>")}</p></body></html>` },
     };

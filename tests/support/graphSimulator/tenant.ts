@@ -43,10 +43,25 @@ export interface SimMessage {
   /** The sender's display name, when the mail carried one. */
   fromName?: string;
   /** Recipients' addresses (To and Cc), for the message's MIME form and headers. */
+  to: string[];
+  cc: string[];
+  /** The body as plain text. */
+  body: string;
+  internetMessageId: string;
+}
+
+/** What a new message may say; anything left out gets what Exchange would give it. */
+interface NewMessage {
+  id?: string;
+  from: string;
+  fromName?: string;
+  sender?: string;
   to?: string[];
   cc?: string[];
-  /** The body as plain text. */
+  subject?: string;
   body?: string;
+  categories?: string[];
+  receivedDateTime?: string;
   internetMessageId?: string;
 }
 
@@ -359,20 +374,22 @@ export class SimTenant {
 
   /** Puts a message straight into a folder (default the Inbox) without running rules: mail that was already
    * there, for seeding. A given id is kept as it is (REST ids the tests and the local stand-in know). */
-  addMessage(
-    to: string,
-    input: { id?: string; from: string; fromName?: string; to?: string[]; cc?: string[]; subject?: string; body?: string; receivedDateTime?: string; internetMessageId?: string; folder?: string },
-  ): SimMessage {
+  addMessage(to: string, input: NewMessage & { folder?: string }): SimMessage {
     const mailbox = this.mailbox(to);
+    if (input.id !== undefined && mailbox.messages.has(input.id)) throw new SimHttpError(409, "ErrorItemExists", "A message with this id already exists.");
+    return this.store(mailbox, this.folder(mailbox, input.folder ?? "inbox").id, input);
+  }
+
+  /** A new message in `folderId` of the mailbox, as Exchange would file it. */
+  private store(mailbox: SimMailbox, folderId: string, input: NewMessage): SimMessage {
     const id = input.id ?? this.nextId("AAMkADm");
-    if (mailbox.messages.has(id)) throw new SimHttpError(409, "ErrorItemExists", "A message with this id already exists.");
     const message: SimMessage = {
       id,
-      folderId: this.folder(mailbox, input.folder ?? "inbox").id,
+      folderId,
       from: input.from.toLowerCase(),
-      sender: input.from.toLowerCase(),
+      sender: (input.sender ?? input.from).toLowerCase(),
       subject: input.subject ?? "(no subject)",
-      categories: [],
+      categories: [...(input.categories ?? [])],
       receivedDateTime: input.receivedDateTime ?? new Date(this.now()).toISOString(),
       changeKey: 1,
       ...(input.fromName ? { fromName: input.fromName } : {}),
@@ -391,11 +408,11 @@ export class SimTenant {
     return [
       { name: "Received", value: `from mx.sim.example by ${mailbox.user.mail.split("@")[1] ?? "sim.example"} with SMTP; ${new Date(message.receivedDateTime).toUTCString()}` },
       { name: "From", value: address(message.from, message.fromName) },
-      { name: "To", value: (message.to ?? [mailbox.user.mail]).join(", ") },
-      ...((message.cc ?? []).length > 0 ? [{ name: "Cc", value: message.cc!.join(", ") }] : []),
+      { name: "To", value: message.to.join(", ") },
+      ...(message.cc.length > 0 ? [{ name: "Cc", value: message.cc.join(", ") }] : []),
       { name: "Subject", value: encodeWord(message.subject) },
       { name: "Date", value: new Date(message.receivedDateTime).toUTCString().replace("GMT", "+0000") },
-      { name: "Message-ID", value: message.internetMessageId ?? `<${message.id.replace(/[^A-Za-z0-9]/g, "")}@sim.example>` },
+      { name: "Message-ID", value: message.internetMessageId },
       { name: "MIME-Version", value: "1.0" },
       { name: "Content-Type", value: "text/plain; charset=\"utf-8\"" },
       { name: "Content-Transfer-Encoding", value: "8bit" },
@@ -405,7 +422,7 @@ export class SimTenant {
   /** The whole message in MIME form (what `GET …/messages/{id}/$value` returns). */
   mimeOf(mailbox: SimMailbox, message: SimMessage): string {
     const head = this.internetHeaders(mailbox, message).map((h) => `${h.name}: ${h.value}`).join("\r\n");
-    return `${head}\r\n\r\n${(message.body ?? "").replace(/\r?\n/g, "\r\n")}\r\n`;
+    return `${head}\r\n\r\n${message.body.replace(/\r?\n/g, "\r\n")}\r\n`;
   }
 
   etagOf(message: SimMessage): string {
@@ -436,20 +453,7 @@ export class SimTenant {
     depth = 0,
   ): { mailbox: SimMailbox; message: SimMessage; deliveredCopies: { mailbox: SimMailbox; message: SimMessage }[] } {
     const mailbox = this.mailbox(to);
-    const inbox = this.inbox(mailbox);
-    const message: SimMessage = {
-      id: this.nextId("AAMkADm"),
-      folderId: inbox.id,
-      from: input.from.toLowerCase(),
-      sender: (input.sender ?? input.from).toLowerCase(),
-      subject: input.subject ?? "(no subject)",
-      categories: [...(input.categories ?? [])],
-      receivedDateTime: new Date(this.now()).toISOString(),
-      changeKey: 1,
-      to: [mailbox.user.mail],
-      body: "",
-    };
-    mailbox.messages.set(message.id, message);
+    const message = this.store(mailbox, this.inbox(mailbox).id, input);
     const copies: { mailbox: SimMailbox; message: SimMessage }[] = [];
     for (const rule of this.listRules(mailbox)) {
       if (!rule.isEnabled || rule.hasError) continue;
