@@ -4,34 +4,23 @@
 // gives and says why.
 import assert from "node:assert/strict";
 import type { BrowserContext } from "playwright-core";
-import { createLocalIssuer } from "../../../bot/src/adapters/http/devSignIn";
-import { createLocalOboTokenFunction } from "../../../bot/src/adapters/graph/localObo";
-import { OboError } from "../../../bot/src/adapters/graph/obo";
-import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
-import type { UserMailReader } from "../../../bot/src/ports/userMail";
-import { startGraphSimulator, type GraphSimulator } from "../../support/graphSimulator/server";
-import { seedDemoTenant } from "../../support/graphSimulator/seed";
+import { startSimulatedMail, type SimulatedMail } from "../../support/simulatedMail";
 import { chromiumSuite } from "../chromium";
 import { launch, pageWithHost, screenshot, seriousViolations, startAddinServer } from "./harness";
 
 describe("Outlook add-in in Chromium: report an email Outlook cannot copy (Mailbox 1.13)", function () {
   this.timeout(90_000);
-  let sim: GraphSimulator;
+  let mail: SimulatedMail;
   let context: BrowserContext;
-  let graph: UserMailReader;
-  let reader: UserMailReader;
 
   const suite = chromiumSuite(async () => {
-    sim = await startGraphSimulator({ latencyMs: { min: 0, max: 1 } });
-    seedDemoTenant(sim, { extraStaff: 1, demoMail: true });
-    graph = new GraphUserMail({ baseUrl: sim.baseUrl, obo: createLocalOboTokenFunction(await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "api://calm")) });
-    reader = graph;
-    return startAddinServer({ userMail: { mime: (...a) => reader.mime(...a), details: (...a) => reader.details(...a) } });
+    mail = await startSimulatedMail({ extraStaff: 1, demoMail: true });
+    return startAddinServer({ userMail: mail.userMail });
   }, launch);
-  after(async () => { await sim?.stop(); });
+  after(async () => { await mail?.stop(); });
   beforeEach(async () => { context = await suite.browser.newContext({ viewport: { width: 420, height: 900 }, reducedMotion: "reduce" }); });
   afterEach(async () => {
-    reader = graph;
+    mail.reset();
     await context?.close();
   });
 
@@ -58,7 +47,7 @@ describe("Outlook add-in in Chromium: report an email Outlook cannot copy (Mailb
   });
 
   it("with consent missing, Outlook's headers and text are kept and the pane says what to ask IT", async () => {
-    reader = new GraphUserMail({ baseUrl: sim.baseUrl, obo: async () => { throw new OboError("OBO_CONSENT_REQUIRED"); } });
+    mail.withoutConsent();
     const { page, incident } = await send();
     await page.getByText("Only part of the email is attached").waitFor();
     await page.getByText(/Ask your IT team to grant admin consent for CALM's Microsoft Graph mail permissions/).waitFor();

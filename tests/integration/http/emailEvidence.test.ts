@@ -5,18 +5,15 @@
 // email is logged.
 import assert from "node:assert/strict";
 import { MemoryBlobStore } from "../../../bot/src/adapters/memory/blobs";
-import { createLocalIssuer, PERSONAS } from "../../../bot/src/adapters/http/devSignIn";
-import { createLocalOboTokenFunction } from "../../../bot/src/adapters/graph/localObo";
-import { OboError } from "../../../bot/src/adapters/graph/obo";
-import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
+import { PERSONAS } from "../../../bot/src/adapters/http/devSignIn";
 import { createLogger } from "../../../bot/src/adapters/system/logger";
-import type { UserMailReader } from "../../../bot/src/ports/userMail";
 import { getPreset } from "../../../core/src/policy/presets";
 import { demoMessages } from "../../../addin/src/dev/demoMailbox";
 import { simplePolicy, startTestApp, type TestApp } from "../../support/testApp";
 import { aKey, aReport, NOW } from "../../support/casework";
-import { startGraphSimulator, type GraphSimulator } from "../../support/graphSimulator/server";
-import { DEMO_DOMAIN, seedDemoTenant } from "../../support/graphSimulator/seed";
+import type { GraphSimulator } from "../../support/graphSimulator/server";
+import { DEMO_DOMAIN } from "../../support/graphSimulator/seed";
+import { startSimulatedMail, type SimulatedMail } from "../../support/simulatedMail";
 
 const P = (name: string) => PERSONAS.find((p) => p.displayName === name)!;
 const SPOC = `housing.spoc@${DEMO_DOMAIN}`;
@@ -31,13 +28,7 @@ describe("HTTP: attach an email from the mailbox as evidence (Graph as the signe
   let blobs: MemoryBlobStore;
   let spocMessageId: string;
   const logs: string[] = [];
-  /** The real adapter against the simulator; `reader` is swapped by a test to simulate consent missing. */
-  let graph: GraphUserMail;
-  let reader: UserMailReader;
-  const reset = () => {
-    reader = graph;
-    sim.clearFaults();
-  };
+  let mail: SimulatedMail;
 
   const token = (name: string) => t.issuer.token({ oid: P(name).id, name, roles: P(name).roles, claims: { preferred_username: P(name).email } });
   const report = async (name = "Ola Officer") => {
@@ -55,25 +46,22 @@ describe("HTTP: attach an email from the mailbox as evidence (Graph as the signe
   const valueReads = () => Object.entries(sim.stats().byRoute).filter(([k]) => k.endsWith("/$value")).reduce((n, [, v]) => n + v, 0);
 
   before(async () => {
-    sim = await startGraphSimulator({ latencyMs: { min: 0, max: 1 } });
-    seedDemoTenant(sim, { extraStaff: 2, demoMail: true });
+    mail = await startSimulatedMail({ extraStaff: 2, demoMail: true });
+    sim = mail.sim;
     spocMessageId = sim.tenant.addMessage(SPOC, { from: "jamie.sample@example.org", fromName: "Jamie Sample", subject: "Threats to the housing team", body: "Sent to the shared inbox." }).id;
-    const local = await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "api://calm");
-    graph = new GraphUserMail({ baseUrl: sim.baseUrl, obo: createLocalOboTokenFunction(local) });
-    reader = graph;
     blobs = new MemoryBlobStore();
     t = await startTestApp({
       policy: { ...simplePolicy, profile: getPreset("dorset")! },
       blobs,
       logger: createLogger("info", (line) => logs.push(line)),
-      userMail: { mime: (...a) => reader.mime(...a), details: (...a) => reader.details(...a) },
+      userMail: mail.userMail,
     });
     t.clock.set(NOW);
   });
-  afterEach(reset);
+  afterEach(() => mail.reset());
   after(async () => {
     await t?.stop();
-    await sim?.stop();
+    await mail?.stop();
   });
 
   it("attaches the whole email (.eml) copied from the reporter's own mailbox", async () => {
@@ -171,12 +159,12 @@ describe("HTTP: attach an email from the mailbox as evidence (Graph as the signe
 
   it("consent missing is OBO_CONSENT_REQUIRED with what to ask IT; Graph down is GRAPH_UNAVAILABLE with Retry-After; nothing changes", async () => {
     const incident = await report();
-    reader = new GraphUserMail({ baseUrl: sim.baseUrl, obo: async () => { throw new OboError("OBO_CONSENT_REQUIRED"); } });
+    mail.withoutConsent();
     const consent = await attach(incident.id, { messageId: ALEX_MAIL.id });
     assert.equal(consent.status, 503);
     assert.equal(consent.json.code, "OBO_CONSENT_REQUIRED");
     assert.match(String(consent.json.detail), /Ask your IT team to grant admin consent for CALM's Microsoft Graph mail permissions/);
-    reset();
+    mail.reset();
     sim.addFault({ match: { path: "/messages/" }, kind: "status", status: 503, retryAfterSeconds: 12, times: 2 });
     const down = await attach(incident.id, { messageId: ALEX_MAIL.id });
     assert.equal(down.status, 503);

@@ -8,16 +8,13 @@ import sinon from "sinon";
 import { createApi, type Api } from "../../../addin/src/api";
 import { attachEmail, buildIncident, contactSummary, evidenceSentence, fileReport, findOpenReport, newKey, type ReportDraft } from "../../../addin/src/handlers/report";
 import { graphMessageRef, readMessage } from "../../../addin/src/outlook";
-import { createLocalIssuer, PERSONAS } from "../../../bot/src/adapters/http/devSignIn";
-import { createLocalOboTokenFunction } from "../../../bot/src/adapters/graph/localObo";
-import { OboError } from "../../../bot/src/adapters/graph/obo";
-import { GraphUserMail } from "../../../bot/src/adapters/graph/userMail";
-import type { UserMailReader } from "../../../bot/src/ports/userMail";
+import { PERSONAS } from "../../../bot/src/adapters/http/devSignIn";
 import { getPreset } from "../../../core/src/policy/presets";
 import { simplePolicy, startTestApp, type TestApp } from "../../support/testApp";
 import { anEntry, aSubject } from "../../support/fixtures";
-import { startGraphSimulator, type GraphSimulator } from "../../support/graphSimulator/server";
-import { DEMO_DOMAIN, seedDemoTenant } from "../../support/graphSimulator/seed";
+import type { GraphSimulator } from "../../support/graphSimulator/server";
+import { DEMO_DOMAIN } from "../../support/graphSimulator/seed";
+import { startSimulatedMail, type SimulatedMail } from "../../support/simulatedMail";
 import { readHost, restIdOf, uninstall, type Addr } from "./officeMock";
 
 const ALEX: Addr = { displayName: "Alex Example", emailAddress: "alex.example@example.org" };
@@ -215,29 +212,25 @@ describe("Report this email where Outlook cannot copy the email (before Mailbox 
   let sim: GraphSimulator;
   let t: TestApp;
   let api: Api;
-  let graph: UserMailReader;
-  let reader: UserMailReader;
+  let mail: SimulatedMail;
 
   before(async () => {
-    sim = await startGraphSimulator({ latencyMs: { min: 0, max: 1 } });
-    seedDemoTenant(sim, { extraStaff: 1 });
+    mail = await startSimulatedMail({ extraStaff: 1 });
+    sim = mail.sim;
     sim.tenant.addMessage(OLA.email, { id: restIdOf(EWS_ID), from: ALEX.emailAddress, fromName: ALEX.displayName, subject: "You are useless", body: "Useless, all of you." });
     sim.tenant.addMessage(SPOC, { id: restIdOf("AAMkADspoc/1+="), from: ALEX.emailAddress, subject: "To the SPOC", body: "Shared inbox mail." });
-    graph = new GraphUserMail({ baseUrl: sim.baseUrl, obo: createLocalOboTokenFunction(await createLocalIssuer("00000000-0000-4000-8000-00000000c41a", "api://calm")) });
-    reader = graph;
-    t = await startTestApp({ policy: { ...simplePolicy, profile: getPreset("dorset")! }, userMail: { mime: (...a) => reader.mime(...a), details: (...a) => reader.details(...a) } });
+    t = await startTestApp({ policy: { ...simplePolicy, profile: getPreset("dorset")! }, userMail: mail.userMail });
     const token = await t.issuer.token({ oid: OLA.id, name: OLA.displayName, roles: ["officer"], claims: { preferred_username: OLA.email } });
     api = createApi({ baseUrl: t.url, getToken: async () => ({ ok: true, token }) });
   });
   afterEach(() => {
     uninstall();
     sinon.restore();
-    sim.clearFaults();
-    reader = graph;
+    mail.reset();
   });
   after(async () => {
     await t?.stop();
-    await sim?.stop();
+    await mail?.stop();
   });
 
   const file = async (input: { idempotencyKey?: string; api?: Api } = {}) => {
@@ -280,7 +273,7 @@ describe("Report this email where Outlook cannot copy the email (before Mailbox 
   });
 
   it("consent missing: keeps the headers and text Outlook gives, and tells the reporter why and what to ask IT", async () => {
-    reader = new GraphUserMail({ baseUrl: sim.baseUrl, obo: async () => { throw new OboError("OBO_CONSENT_REQUIRED"); } });
+    mail.withoutConsent();
     readHost({ from: ALEX, mailboxVersion: "1.8", itemId: EWS_ID, headers: "From: alex.example@example.org\r\nSubject: You are useless", body: "Useless, all of you." });
     const { out, evidence } = await file();
     assert.ok(out.evidence.ok && out.evidence.kind === "text");
