@@ -15,7 +15,8 @@ export class MemoryAuditStore implements AuditStore {
   /** Chained events, keyed `<chainId>|<seq>`. */
   private readonly chained = new MemoryRecords<AuditEvent>("audit event");
   private readonly heads = new Map<string, { seq: number; hash: string }>();
-  /** `<chainId>|<eventId>` → seq: a retried append is a no-op. */
+  /** `<chainId>|<actor copy's key>` → seq: a retried append is a no-op. Keyed like the table store's guard (its
+   * actor copy, made of the event's actor, time and id), so both take the same events for repeats. */
   private readonly ids = new Map<string, number>();
   /** Listing copies keyed like the table's rows: `a|<actor>|<inverted ticks>|<event id>`, `s|<subject>|…`. */
   private readonly listings = new MemoryRecords<AuditEvent>("audit event");
@@ -26,12 +27,12 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   async append(event: AuditEvent): Promise<void> {
-    auditRowKey(event);
-    keyPart("actor", event.actorId);
+    const rowKey = auditRowKey(event);
+    const actorKey = keyPart("actor", event.actorId);
     if (event.subjectId !== undefined) keyPart("subject", event.subjectId);
     assertAuditEventSize(event);
     encodeRecord("audit event", event.id, event);
-    const idKey = `${this.chainId}|${event.id}`;
+    const idKey = `${this.chainId}|a|${actorKey}|${rowKey}`;
     const existing = this.ids.get(idKey);
     let linked: ChainedAuditEvent;
     if (existing !== undefined) {
