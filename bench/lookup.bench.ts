@@ -14,6 +14,7 @@ import { runJob } from "./support/runJob";
 import { randomUUID } from "node:crypto";
 import { Session } from "node:inspector/promises";
 import http from "node:http";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -179,6 +180,9 @@ async function main(): Promise<void> {
     await runLoad(bareUrl, bodies, token, 2);
     const session = PROFILE ? new Session() : undefined;
     session?.connect();
+    // How long the event loop was held up while CALM answered: work that runs in one go (a chain transaction being
+    // built, a garbage collection) delays every request waiting behind it.
+    const loopDelays: { p99: number; max: number }[] = [];
     const measure = async (url: string, profileTo: string | undefined): Promise<Measured> => {
       if (session && profileTo) {
         await session.post("Profiler.enable");
@@ -186,7 +190,11 @@ async function main(): Promise<void> {
       }
       const cpu0 = process.cpuUsage();
       const azurite0 = childCpuMs(azurite.process.pid);
+      const loopDelay = url === oursUrl ? monitorEventLoopDelay({ resolution: 1 }) : undefined;
+      loopDelay?.enable();
       const load = await runLoad(url, bodies, token, SECONDS / ROUNDS);
+      loopDelay?.disable();
+      if (loopDelay) loopDelays.push({ p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 });
       const cpu = process.cpuUsage(cpu0);
       const azurite1 = childCpuMs(azurite.process.pid);
       if (session && profileTo) {
@@ -221,6 +229,7 @@ async function main(): Promise<void> {
     process.stdout.write(`minimal JSON handler, same requests: ${Math.round(floor.rps)} req/s, server ${ms(floor.cpuPer1k.server)} ms (${ms(floor.cpuPer1k.serverKernel)} in the kernel) and load generator ${ms(floor.cpuPer1k.loadgen)} ms per 1000: ratio ${(floor.rps / baseline.rps).toFixed(2)} before any of CALM's work\n`);
     // Steadier than the throughput ratio on a shared machine: CALM's own CPU per request against the bare server's.
     process.stdout.write(`CALM uses ${(ours.cpuPer1k.server / baseline.cpuPer1k.server).toFixed(2)}x the bare server's CPU per request (the minimal handler ${(floor.cpuPer1k.server / baseline.cpuPer1k.server).toFixed(2)}x)\n`);
+    process.stdout.write(`event loop delay while CALM answered (worst round): p99 ${Math.max(...loopDelays.map((d) => d.p99)).toFixed(1)} ms, max ${Math.max(...loopDelays.map((d) => d.max)).toFixed(1)} ms\n`);
     if (ours.non2xx > 0 || ours.errors > 0) process.stdout.write(`WARNING: ${ours.non2xx} non-2xx answers and ${ours.errors} errors from CALM\n`);
     await app.stop(1000);
     const backlog = spool.backlog;
