@@ -52,7 +52,7 @@ export function asciiJson(text: string): string {
 const asciiBodies: NonNullable<TableServiceClientOptions["additionalPolicies"]>[number]["policy"] = {
   name: "calmAsciiBodiesForAzurite",
   sendRequest: (request, next) => {
-    if (typeof request.body === "string" && /[\u0080-\uffff]/.test(request.body)) request.body = asciiJson(request.body);
+    if (typeof request.body === "string") request.body = asciiJson(request.body);
     return next(request);
   },
 };
